@@ -1,0 +1,257 @@
+/**
+ * The error hierarchy. Every failure of a call is one of these, so callers branch with
+ * `instanceof` (or on `name`) instead of parsing messages.
+ *
+ * ```
+ * BflError
+ * ├── BflConfigurationError          bad options (missing key, insecure baseUrl, unknown region)
+ * ├── BflApiError                    the server answered non-2xx
+ * │   ├── BflBadRequestError 400     ├── BflNotFoundError 404      ├── BflRateLimitError 429
+ * │   ├── BflAuthenticationError 401 ├── BflConflictError 409      └── BflServerError 5xx
+ * │   ├── BflInsufficientCreditsError 402
+ * │   ├── BflPermissionDeniedError 403
+ * │   └── BflValidationError 422
+ * ├── BflConnectionError             no answer (DNS, refused, reset)
+ * │   └── BflTimeoutError            an attempt ran out of time
+ * ├── BflAbortError                  the caller's signal aborted
+ * └── BflResponseValidationError     a 2xx whose body breaks the spec
+ * ```
+ */
+import type { ValidationError } from "./types.js";
+
+/** Error bodies and texts are cut to this many characters so a huge page never lands in a log. */
+export const BODY_LIMIT = 1024;
+
+/** Cuts `text` to {@link BODY_LIMIT} characters, marking the cut. */
+export function truncate(text: string): string {
+  return text.length <= BODY_LIMIT ? text : `${text.slice(0, BODY_LIMIT)}… [${text.length - BODY_LIMIT} more]`;
+}
+
+/** Base class of every error this package throws. */
+export class BflError extends Error {
+  static {
+    BflError.prototype.name = "BflError";
+  }
+}
+
+/** The client was given options it cannot work with; no request was sent. */
+export class BflConfigurationError extends BflError {
+  static {
+    BflConfigurationError.prototype.name = "BflConfigurationError";
+  }
+}
+
+/** Fields every {@link BflApiError} is built from. */
+export interface ApiErrorInit {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  /** Parsed JSON when the body parses, else the text cut to 1 KiB; `undefined` when empty. */
+  body: unknown;
+  attempts: number;
+}
+
+/** The server answered with a non-2xx status. */
+export class BflApiError extends BflError {
+  static {
+    BflApiError.prototype.name = "BflApiError";
+  }
+  /** HTTP status of the last answer. */
+  readonly status: number;
+  /** Headers of the last answer (never the request's). */
+  readonly headers: Headers;
+  /** Parsed JSON when the body parses, else the text, cut to 1 KiB. */
+  readonly body: unknown;
+  /** The server's `x-request-id`, to quote to BFL support. */
+  readonly requestId: string | undefined;
+  /** How many requests were sent, retries included. */
+  readonly attempts: number;
+
+  constructor(init: ApiErrorInit, explanation?: string) {
+    super(apiErrorMessage(init, explanation));
+    this.status = init.status;
+    this.headers = init.headers;
+    this.body = init.body;
+    this.requestId = init.headers.get("x-request-id") ?? undefined;
+    this.attempts = init.attempts;
+  }
+}
+
+/** 400: the request was malformed. */
+export class BflBadRequestError extends BflApiError {
+  static {
+    BflBadRequestError.prototype.name = "BflBadRequestError";
+  }
+}
+
+/** 401: no key, or a key the server does not accept. */
+export class BflAuthenticationError extends BflApiError {
+  static {
+    BflAuthenticationError.prototype.name = "BflAuthenticationError";
+  }
+}
+
+/** 402: the account has too few credits. */
+export class BflInsufficientCreditsError extends BflApiError {
+  static {
+    BflInsufficientCreditsError.prototype.name = "BflInsufficientCreditsError";
+  }
+}
+
+/** 403: the key is not allowed to do this (BFL also answers 403 for an invalid key). */
+export class BflPermissionDeniedError extends BflApiError {
+  static {
+    BflPermissionDeniedError.prototype.name = "BflPermissionDeniedError";
+  }
+}
+
+/** 404: no such finetune (or path). */
+export class BflNotFoundError extends BflApiError {
+  static {
+    BflNotFoundError.prototype.name = "BflNotFoundError";
+  }
+}
+
+/** 409: the finetune is busy or changed concurrently. Retried. */
+export class BflConflictError extends BflApiError {
+  static {
+    BflConflictError.prototype.name = "BflConflictError";
+  }
+}
+
+/** 422: the server rejected the body; `detail` says which fields and why. */
+export class BflValidationError extends BflApiError {
+  static {
+    BflValidationError.prototype.name = "BflValidationError";
+  }
+  /** The spec's `ValidationError` entries (empty when the server sent another shape). */
+  readonly detail: ValidationError[];
+
+  constructor(init: ApiErrorInit) {
+    const detail = validationDetail(init.body);
+    super(init, detail.map((d) => `${d.loc.join(".")}: ${d.msg}`).join("; ") || undefined);
+    this.detail = detail;
+  }
+}
+
+/** 429: too many requests in flight (BFL allows 24). Retried when the server's wait is short. */
+export class BflRateLimitError extends BflApiError {
+  static {
+    BflRateLimitError.prototype.name = "BflRateLimitError";
+  }
+  /** How long the server asked to wait, from `retry-after-ms` or `Retry-After`. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: ApiErrorInit, retryAfterMs: number | undefined) {
+    super(init, retryAfterMs === undefined ? undefined : `retry after ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx: the server failed. Retried. */
+export class BflServerError extends BflApiError {
+  static {
+    BflServerError.prototype.name = "BflServerError";
+  }
+}
+
+/** No answer came: DNS failure, connection refused or reset. The original error is in `cause`. */
+export class BflConnectionError extends BflError {
+  static {
+    BflConnectionError.prototype.name = "BflConnectionError";
+  }
+  /** How many requests were sent, retries included. */
+  readonly attempts: number;
+
+  constructor(message: string, attempts: number, options?: ErrorOptions) {
+    super(message, options);
+    this.attempts = attempts;
+  }
+}
+
+/** An attempt took longer than `timeoutMs` (headers and body together). */
+export class BflTimeoutError extends BflConnectionError {
+  static {
+    BflTimeoutError.prototype.name = "BflTimeoutError";
+  }
+}
+
+/** The caller's `signal` aborted; nothing more is sent. The signal's reason is in `cause`. */
+export class BflAbortError extends BflError {
+  static {
+    BflAbortError.prototype.name = "BflAbortError";
+  }
+}
+
+/** One way in which a 2xx body breaks the spec's response schema. */
+export interface ResponseIssue {
+  /** Where in the body, e.g. `timestamp` or `items.0.id`; empty for the body itself. */
+  path: string;
+  message: string;
+}
+
+/** A 2xx whose body is not JSON, or does not match the spec's response schema. */
+export class BflResponseValidationError extends BflError {
+  static {
+    BflResponseValidationError.prototype.name = "BflResponseValidationError";
+  }
+  readonly status: number;
+  /** The body as received (parsed JSON, or the text cut to 1 KiB). */
+  readonly body: unknown;
+  /** Which fields were wrong. */
+  readonly issues: ResponseIssue[];
+
+  constructor(status: number, body: unknown, issues: ResponseIssue[]) {
+    const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    super(`${status} response does not match the API spec: ${list}`);
+    this.status = status;
+    this.body = body;
+    this.issues = issues;
+  }
+}
+
+const AUTH_HINT =
+  "check that BFL_API_KEY (or the apiKey option) holds a valid key for this API region; the key itself is never logged";
+
+function apiErrorMessage(init: ApiErrorInit, explanation?: string): string {
+  const detail = isRecord(init.body) && typeof init.body.detail === "string" ? init.body.detail : undefined;
+  const hint = init.status === 401 || init.status === 403 ? AUTH_HINT : undefined;
+  const title = `${init.status} ${init.statusText || "HTTP error"}`.trim();
+  return [title, explanation ?? detail, hint].filter(Boolean).join(": ").replace(/\s+/g, " ");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function validationDetail(body: unknown): ValidationError[] {
+  if (!isRecord(body) || !Array.isArray(body.detail)) return [];
+  return body.detail.filter(
+    (d): d is ValidationError =>
+      isRecord(d) && Array.isArray(d.loc) && typeof d.msg === "string" && typeof d.type === "string",
+  );
+}
+
+/** The error class for a status: the one place that maps statuses to classes. */
+export function apiErrorFor(init: ApiErrorInit, retryAfterMs: number | undefined): BflApiError {
+  switch (init.status) {
+    case 400:
+      return new BflBadRequestError(init);
+    case 401:
+      return new BflAuthenticationError(init);
+    case 402:
+      return new BflInsufficientCreditsError(init);
+    case 403:
+      return new BflPermissionDeniedError(init);
+    case 404:
+      return new BflNotFoundError(init);
+    case 409:
+      return new BflConflictError(init);
+    case 422:
+      return new BflValidationError(init);
+    case 429:
+      return new BflRateLimitError(init, retryAfterMs);
+    default:
+      return init.status >= 500 ? new BflServerError(init) : new BflApiError(init);
+  }
+}

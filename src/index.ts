@@ -1,0 +1,42 @@
+/**
+ * bfl-finetune: a typed client for the Black Forest Labs Finetune API.
+ *
+ * ```ts
+ * import { createBflClient } from "bfl-finetune";
+ * const bfl = createBflClient(); // reads BFL_API_KEY
+ * const result = await bfl.deleteFinetune("my-finetune");
+ * ```
+ */
+export { type BflClient, type BflClientOptions, createBflClient, type RequestOptions } from "./client.js";
+export { REGIONS, type Region, SPEC_SERVER_URL } from "./config.js";
+export {
+  type ApiErrorInit,
+  BflAbortError,
+  BflApiError,
+  BflAuthenticationError,
+  BflBadRequestError,
+  BflConfigurationError,
+  BflConflictError,
+  BflConnectionError,
+  BflError,
+  BflInsufficientCreditsError,
+  BflNotFoundError,
+  BflPermissionDeniedError,
+  BflRateLimitError,
+  BflResponseValidationError,
+  BflServerError,
+  BflTimeoutError,
+  BflValidationError,
+  type ResponseIssue,
+} from "./errors.js";
+export type { LogEvent, Logger, LogLevel } from "./logger.js";
+export type { BackoffOptions } from "./retry.js";
+export type {
+  components,
+  DeleteFinetuneInputs,
+  DeleteFinetuneResponse,
+  HTTPValidationError,
+  paths,
+  ValidationError,
+} from "./types.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,27 @@
+/**
+ * Structured, opt-in logging. Events carry a level, a message and plain fields; they never carry
+ * headers, so the API key cannot reach a log.
+ */
+import { readEnv } from "./config.js";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** One log event: `{ level, message, ...fields }`. */
+export interface LogEvent {
+  level: LogLevel;
+  message: string;
+  [field: string]: unknown;
+}
+
+/** Receives every event the client emits. */
+export type Logger = (event: LogEvent) => void;
+
+/** Writes events as JSON lines on stderr; used when `BFL_LOG=debug` and no logger is given. */
+export const consoleLogger: Logger = (event) => {
+  console.error(JSON.stringify({ name: "bfl-finetune", ...event }));
+};
+
+/** The given logger, else the console one when `BFL_LOG=debug`, else none. */
+export function resolveLogger(logger: Logger | undefined): Logger | undefined {
+  return logger ?? (readEnv("BFL_LOG") === "debug" ? consoleLogger : undefined);
+}
