@@ -1,0 +1,113 @@
+/** The key travels only in x-key: never in errors, logs or an inspected client. Logging is opt-in. */
+import { inspect } from "node:util";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { BflApiError, createBflClient, type LogEvent } from "../../src/index.js";
+import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
+import {
+  type FaultServer,
+  type Handler,
+  hang,
+  json,
+  okBody,
+  reset,
+  stallBody,
+  startFaultServer,
+  text,
+} from "../helpers/fault-server.js";
+
+let server: FaultServer;
+beforeAll(async () => {
+  server = await startFaultServer();
+});
+afterAll(() => server.close());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+/** Every way a value can be rendered by a user, a logger or a bug report. */
+function renderings(value: unknown): string[] {
+  const out = [inspect(value, { depth: 20, showHidden: true }), JSON.stringify(value) ?? ""];
+  if (value instanceof Error) out.push(value.message, value.stack ?? "", String(value));
+  return out;
+}
+
+/** The server echoes the request's headers back, as a debugging proxy might. */
+const echoHeaders =
+  (status: number): Handler =>
+  (res, _n, req) =>
+    json(status, { detail: `echo ${req.headers["x-key"]}`, headers: req.headers })(res);
+
+const matrix: Array<[string, Handler]> = [
+  ["400", json(400, { detail: "bad" })],
+  ["401 echoing headers", echoHeaders(401)],
+  ["403", json(403, { detail: "Not authenticated - Invalid Authentication" })],
+  ["404", json(404, { detail: "no such finetune" })],
+  ["422", json(422, { detail: [{ loc: ["body", "finetune_id"], msg: "bad", type: "x" }] })],
+  ["429 long wait", json(429, {}, { "retry-after": "3600" })],
+  ["500 echoing headers", echoHeaders(500)],
+  ["502 html", text(502, `<h1>Bad gateway</h1>${TEST_KEY}`)],
+  ["200 echoing key in a text body", (res, _n, req) => text(200, `key=${req.headers["x-key"]}`)(res)],
+  ["200 missing fields", (res, _n, req) => json(200, { status: req.headers["x-key"] })(res)],
+  ["reset", reset],
+  ["hang", hang],
+  ["stalled body", stallBody],
+];
+
+describe("key safety across the fault matrix", () => {
+  it("no error, log event or inspected client contains the key", async () => {
+    const events: LogEvent[] = [];
+    const client = clientFor(server, { timeoutMs: 100, maxRetries: 1, logger: (e) => events.push(e) });
+    const errors: Error[] = [];
+    for (const [, handler] of matrix) {
+      server.reply(handler);
+      errors.push(await rejectionOf(client.deleteFinetune("ft")));
+    }
+    expect(errors).toHaveLength(matrix.length);
+    expect(events.length).toBeGreaterThan(matrix.length);
+    const rendered = [...errors.flatMap(renderings), ...events.flatMap(renderings), ...renderings(client)];
+    for (const text of rendered) expect(text).not.toContain(TEST_KEY);
+    // The echoes really happened: the key was redacted, not absent.
+    const echoed = errors.find((e) => e instanceof BflApiError && e.status === 401) as BflApiError;
+    expect(JSON.stringify(echoed.body)).toContain("[redacted]");
+  });
+
+  it("errors keep response headers only, never the request's", async () => {
+    server.reply(json(500, {}));
+    const error = (await rejectionOf(clientFor(server, { maxRetries: 0 }).deleteFinetune("x"))) as BflApiError;
+    expect(error.headers.get("x-key")).toBeNull();
+    expect(error.headers.get("content-type")).toBe("application/json");
+  });
+});
+
+describe("logging", () => {
+  it("logs request, response and retry events with plain fields", async () => {
+    server.reply((res, n) => (n === 1 ? json(503, {}) : json(200, okBody()))(res));
+    const events: LogEvent[] = [];
+    await clientFor(server, { logger: (e) => events.push(e) }).deleteFinetune("x");
+    expect(events.map((e) => `${e.level} ${e.message}`)).toEqual([
+      "debug request",
+      "debug response",
+      "warn retry",
+      "debug request",
+      "debug response",
+    ]);
+    expect(events[0]).toMatchObject({ method: "POST", url: `${server.url}/v1/delete_finetune`, attempt: 1 });
+    expect(events[1]).toMatchObject({ status: 503, attempt: 1 });
+    expect(events[2]).toMatchObject({ retry: 1, reason: "503 Service Unavailable" });
+  });
+
+  it("logs nothing by default, and JSON lines on stderr with BFL_LOG=debug", async () => {
+    const stderr = vi.spyOn(console, "error").mockImplementation(() => {});
+    server.reply(json(200, okBody()));
+    await clientFor(server).deleteFinetune("x");
+    expect(stderr).not.toHaveBeenCalled();
+
+    vi.stubEnv("BFL_LOG", "debug");
+    await createBflClient({ apiKey: TEST_KEY, baseUrl: server.url }).deleteFinetune("x");
+    const lines = stderr.mock.calls.map(([line]) => JSON.parse(String(line)));
+    expect(lines.map((l) => l.message)).toEqual(["request", "response"]);
+    expect(lines[0]).toMatchObject({ name: "bfl-finetune", level: "debug" });
+    for (const line of stderr.mock.calls.flat()) expect(String(line)).not.toContain(TEST_KEY);
+  });
+});
