@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   }
   runOpenapiTypescript(input, path.join(outDir, "schema.d.ts"), values.check);
 
-  const contract = renderContract(spec, path.relative(root, input));
+  const contract = renderContract(spec, path.basename(input));
   if (values.check) {
     const current = await readFile(contractFile, "utf8").catch(() => "");
     if (current !== contract) {
