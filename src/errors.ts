@@ -214,10 +214,11 @@ const AUTH_HINT =
   "check that BFL_API_KEY (or the apiKey option) holds a valid key for this API region; the key itself is never logged";
 
 function apiErrorMessage(init: ApiErrorInit, explanation?: string): string {
-  const detail = isRecord(init.body) && typeof init.body.detail === "string" ? init.body.detail : undefined;
+  const detail = isRecord(init.body) && typeof init.body.detail === "string" ? truncate(init.body.detail) : undefined;
   const hint = init.status === 401 || init.status === 403 ? AUTH_HINT : undefined;
-  const title = `${init.status} ${init.statusText || "HTTP error"}`.trim();
-  return [title, explanation ?? detail, hint].filter(Boolean).join(": ").replace(/\s+/g, " ");
+  const title = `${init.status} ${init.statusText || "HTTP error"}`;
+  const said = [detail, explanation, hint].filter(Boolean).join("; ");
+  return (said ? `${title}: ${said}` : title).replace(/\s+/g, " ");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -141,7 +141,7 @@ describe("429 and the server's requested wait", () => {
     expect(error).toBeInstanceOf(BflRateLimitError);
     expect(error.retryAfterMs).toBe(3_600_000);
     expect(error.attempts).toBe(1);
-    expect(error.message).toBe("429 Too Many Requests: retry after 3600 s");
+    expect(error.message).toBe("429 Too Many Requests: Too many tasks; retry after 3600 s");
     expect(server.requests).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(1000);
   });
