@@ -1,21 +1,17 @@
 /**
- * `npm start`: the main job on the embedded default. Starts Prism on the pinned snapshot, deletes
- * `my-finetune` through the facade, prints the typed result, stops Prism, leaves nothing behind.
+ * `npm start`: the main job on the embedded default. Starts Prism on the pinned snapshot, runs
+ * `bfl-finetune delete my-finetune` against it, stops Prism and leaves nothing behind.
  */
-import { createBflClient } from "../src/index.js";
+import { run } from "../src/cli.js";
 import { startMockServer } from "../src/testing.js";
 
 const mock = await startMockServer();
 try {
-  const bfl = createBflClient({ apiKey: process.env.BFL_API_KEY ?? "demo-key", baseUrl: mock.url });
-  const result = await bfl.deleteFinetune("my-finetune");
-  console.log(`Deleted ${result.deleted_finetune_id} on the Prism mock (${mock.url})`);
-  console.log(`  status:    ${result.status}`);
-  console.log(`  message:   ${result.message}`);
-  console.log(`  timestamp: ${result.timestamp}`);
-} catch (error) {
-  console.error(`start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // Prism only checks that a key is present; a real key is never needed here.
+  process.env.BFL_API_KEY ||= "demo-key";
+  console.error(`Prism mock of openapi/openapi.json on ${mock.url}`);
+  console.error(`$ bfl-finetune delete my-finetune --base-url ${mock.url}`);
+  process.exitCode = await run(["delete", "my-finetune", "--base-url", mock.url]);
 } finally {
   await mock.close();
 }

@@ -1,0 +1,22 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig([
+  {
+    // The library: ESM and CommonJS, each with its own declarations (.d.ts / .d.cts).
+    entry: { index: "src/index.ts", testing: "src/testing.ts" },
+    format: ["esm", "cjs"],
+    target: "node20",
+    dts: true,
+    sourcemap: true,
+    // Gives the CommonJS build of testing.ts an import.meta.url to find the shipped spec with.
+    shims: true,
+  },
+  {
+    // The CLI: one ESM file with a shebang; only openapi-fetch is loaded from node_modules.
+    entry: { cli: "src/cli.ts" },
+    banner: { js: "#!/usr/bin/env node" },
+    format: ["esm"],
+    target: "node20",
+    sourcemap: true,
+  },
+]);
