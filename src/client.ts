@@ -3,7 +3,7 @@
  * sends one attempt and turns its outcome into a typed body or a {@link BflError}; the retry
  * policy lives in retry.ts, settings in config.ts.
  */
-import createClient, { type Client } from "openapi-fetch";
+import openapiFetch, { type Client } from "openapi-fetch";
 import { operations } from "../generated/contract.js";
 import { type Region, resolveApiKey, resolveBaseUrl } from "./config.js";
 import {
@@ -28,6 +28,15 @@ import { attemptSignal } from "./timeout.js";
 import type { DeleteFinetuneResponse, paths } from "./types.js";
 import { validate } from "./validate.js";
 import { VERSION } from "./version.js";
+
+/**
+ * openapi-fetch's CommonJS build exports its factory as `exports.default`; our CommonJS build,
+ * like Node itself, hands a default import the whole `exports` object. Unwrap it once here.
+ */
+const createClient: typeof openapiFetch =
+  typeof openapiFetch === "function"
+    ? openapiFetch
+    : (openapiFetch as unknown as { default: typeof openapiFetch }).default;
 
 /** Options of {@link createBflClient}. */
 export interface BflClientOptions {
