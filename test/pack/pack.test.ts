@@ -14,6 +14,8 @@ import { type FaultServer, json, startFaultServer } from "../helpers/fault-serve
 const repo = path.resolve(".");
 let project: string;
 let server: FaultServer;
+/** What importing bfl-finetune/testing printed before Prism was installed. */
+let withoutPrism: string;
 
 function npm(args: string[], cwd: string): string {
   return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -34,6 +36,9 @@ beforeAll(async () => {
   const tarball = path.join(project, packed[0].filename);
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
   npm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
+  withoutPrism = await node(["--input-type=module", "-e", 'await import("bfl-finetune/testing")']).catch(
+    (error: { stderr: string }) => error.stderr,
+  );
   // Prism is an optional peer: link the repo's copy rather than download it again.
   mkdirSync(path.join(project, "node_modules/@stoplight"), { recursive: true });
   symlinkSync(
@@ -87,6 +92,12 @@ const { BflApiError, BflNotFoundError, createBflClient } = require("bfl-finetune
 const { specPath } = require("bfl-finetune/testing");`)}})();`,
     );
     expect(JSON.parse(await node([file], env()))).toEqual(expected);
+  });
+
+  it("without Prism installed, bfl-finetune/testing fails to import with what to install", () => {
+    expect(withoutPrism).toContain(
+      "bfl-finetune/testing needs Prism: run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
+    );
   });
 
   it("ships the exact spec snapshot as bfl-finetune/openapi.json", async () => {

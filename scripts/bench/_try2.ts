@@ -1,0 +1,2 @@
+import { measureBundles } from "./bundle.js";
+console.log(await measureBundles());
