@@ -1,2 +1,0 @@
-import { measureBundles } from "./bundle.js";
-console.log(await measureBundles());
