@@ -1,13 +1,10 @@
 /** `contract:check` against local upstreams that conform, or drift in one way each. */
-import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { okBody } from "../helpers/fault-server.js";
+import { runScript } from "../helpers/run.js";
 
-const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
 const servers: Server[] = [];
 afterAll(() => {
   for (const s of servers) s.close();
@@ -43,14 +40,8 @@ async function upstream(answer: Answer): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function check(url: string, env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BFL_")));
-  return promisify(execFile)(process.execPath, [tsx, "scripts/contract-check.ts", "--upstream", url], {
-    env: { ...clean, ...env },
-  }).then(
-    (r) => ({ code: 0, ...r }),
-    (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
-  );
+function check(url: string, env: Record<string, string> = {}) {
+  return runScript("scripts/contract-check.ts", ["--upstream", url], { env });
 }
 
 describe.concurrent("contract:check", () => {

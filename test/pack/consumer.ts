@@ -1,22 +1,26 @@
 // Type-checked by test/pack/pack.test.ts inside a temporary project that installed the packed
-// tarball, under moduleResolution node16 and bundler. Not part of this repo's own typecheck.
+// tarball, under moduleResolution node16 (as CommonJS consumer.ts and ESM consumer.mts) and
+// bundler. Not part of this repo's own typecheck.
 import {
   BflApiError,
   type BflClient,
-  BflNotFoundError,
+  BflValidationError,
   createBflClient,
   type DeleteFinetuneResponse,
   type ValidationError,
 } from "bfl-finetune";
 import { type PrismServer, startMockServer } from "bfl-finetune/testing";
 
-const client: BflClient = createBflClient({ apiKey: "k", region: "eu" });
+const client: BflClient = createBflClient({ apiKey: "k", region: "eu", timeoutMs: 5000, maxRetries: 1 });
 const pending: Promise<DeleteFinetuneResponse> = client.deleteFinetune("my-finetune");
 const timestamp: Promise<string> = pending.then((r) => r.timestamp);
-const detail: (e: unknown) => ValidationError[] | undefined = (e) =>
-  e instanceof BflApiError && !(e instanceof BflNotFoundError) ? [] : undefined;
+// The typed errors narrow: 422 carries the spec's ValidationError[], every API error a status.
+const detail = (e: unknown): ValidationError[] | undefined => (e instanceof BflValidationError ? e.detail : undefined);
+const status = (e: unknown): number | undefined => (e instanceof BflApiError ? e.status : undefined);
 const mock: Promise<PrismServer> = startMockServer({ dynamic: true });
 // @ts-expect-error: finetuneId is a string
 client.deleteFinetune(42);
+// @ts-expect-error: the response has no such field in the spec
+pending.then((r) => r.owner);
 
-export { detail, mock, timestamp };
+export { detail, mock, status, timestamp };

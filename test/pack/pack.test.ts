@@ -7,6 +7,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type FaultServer, json, startFaultServer } from "../helpers/fault-server.js";
@@ -14,6 +15,8 @@ import { type FaultServer, json, startFaultServer } from "../helpers/fault-serve
 const repo = path.resolve(".");
 let project: string;
 let server: FaultServer;
+/** Paths inside the tarball, as `npm pack --json` lists them. */
+let packedFiles: string[];
 /** What importing bfl-finetune/testing printed before Prism was installed. */
 let withoutPrism: string;
 
@@ -34,6 +37,7 @@ beforeAll(async () => {
   project = mkdtempSync(path.join(tmpdir(), "bfl-pack-"));
   const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", project], repo));
   const tarball = path.join(project, packed[0].filename);
+  packedFiles = packed[0].files.map((file: { path: string }) => file.path).sort();
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
   npm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
   withoutPrism = await node(["--input-type=module", "-e", 'await import("bfl-finetune/testing")']).catch(
@@ -100,9 +104,48 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     );
   });
 
-  it("ships the exact spec snapshot as bfl-finetune/openapi.json", async () => {
+  it("holds only dist/, the spec, the README and package.json", () => {
+    expect(packedFiles.filter((file) => !file.startsWith("dist/"))).toEqual([
+      "README.md",
+      "openapi/openapi.json",
+      "package.json",
+    ]);
+    for (const entry of ["cli.js", "index.js", "index.cjs", "index.d.ts", "index.d.cts", "testing.js", "testing.cjs"]) {
+      expect(packedFiles).toContain(`dist/${entry}`);
+    }
+    expect(packedFiles).toContain("dist/index.js.map");
+  });
+
+  it("ships the exact spec snapshot as bfl-finetune/openapi.json, from CJS and ESM", async () => {
+    const snapshot = readFileSync(path.join(repo, "openapi/openapi.json"));
     const resolved = (await node(["-p", 'require.resolve("bfl-finetune/openapi.json")'])).trim();
-    expect(readFileSync(resolved, "utf8")).toBe(readFileSync(path.join(repo, "openapi/openapi.json"), "utf8"));
+    expect(readFileSync(resolved).equals(snapshot)).toBe(true);
+    const imported = await node([
+      "--input-type=module",
+      "-e",
+      `import spec from "bfl-finetune/openapi.json" with { type: "json" };
+console.log(JSON.stringify({ url: import.meta.resolve("bfl-finetune/openapi.json"), spec }));`,
+    ]);
+    const { url, spec } = JSON.parse(imported);
+    expect(url).toBe(pathToFileURL(resolved).href);
+    expect(spec).toEqual(JSON.parse(snapshot.toString()));
+  });
+
+  it("has one set of error classes per module system, each with the same name", async () => {
+    const out = await node(
+      [
+        "--input-type=module",
+        "-e",
+        `import { createRequire } from "node:module";
+import { BflNotFoundError, createBflClient } from "bfl-finetune";
+const cjs = createRequire(import.meta.url)("bfl-finetune");
+const client = createBflClient({ apiKey: "k", baseUrl: process.env.FAULT_URL, maxRetries: 0 });
+const error = await client.deleteFinetune("gone").catch((e) => e);
+console.log(JSON.stringify([error instanceof BflNotFoundError, error instanceof cjs.BflNotFoundError, error.name]));`,
+      ],
+      { FAULT_URL: server.url },
+    );
+    expect(JSON.parse(out)).toEqual([true, false, "BflNotFoundError"]);
   });
 
   it("starts and stops Prism through bfl-finetune/testing", async () => {
@@ -122,8 +165,11 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
     expect(JSON.parse(await node([file]))).toEqual({ status: 200, alive: false });
   });
 
+  // The project has no "type": under node16, consumer.ts is CommonJS (.d.cts) and consumer.mts ESM (.d.ts).
   it.each(["node16", "bundler"])("type-checks a consumer under moduleResolution %s", async (resolution) => {
-    writeFileSync(path.join(project, "consumer.ts"), readFileSync(path.join(repo, "test/pack/consumer.ts")));
+    const consumer = readFileSync(path.join(repo, "test/pack/consumer.ts"));
+    writeFileSync(path.join(project, "consumer.ts"), consumer);
+    writeFileSync(path.join(project, "consumer.mts"), consumer);
     const config = {
       compilerOptions: {
         strict: true,
@@ -134,16 +180,46 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
         target: "es2022",
         types: [],
       },
-      files: ["consumer.ts"],
+      files: resolution === "node16" ? ["consumer.ts", "consumer.mts"] : ["consumer.ts"],
     };
     writeFileSync(path.join(project, `tsconfig.${resolution}.json`), JSON.stringify(config));
     const tsc = path.join(repo, "node_modules/typescript/bin/tsc");
-    await expect(node([tsc, "-p", `tsconfig.${resolution}.json`])).resolves.toBe("");
+    // tsc exits non-zero (and node() rejects) on any type error; --listFiles shows which
+    // declarations each resolution picked.
+    const listed = (await node([tsc, "-p", `tsconfig.${resolution}.json`, "--listFiles"])).split("\n");
+    const declarations = listed
+      .filter((file) => file.includes("node_modules/bfl-finetune/dist/"))
+      .map((file) => path.basename(file))
+      .sort();
+    expect(declarations).toEqual(
+      resolution === "node16"
+        ? ["index.d.cts", "index.d.ts", "testing.d.cts", "testing.d.ts"]
+        : ["index.d.ts", "testing.d.ts"],
+    );
   });
 
   it("installs the bfl-finetune bin", () => {
     const bin = path.join(project, "node_modules/.bin/bfl-finetune");
     const version = execFileSync(bin, ["--version"], { encoding: "utf8" }).trim();
     expect(version).toBe(JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")).version);
+  });
+
+  it("the installed bin deletes through Prism and exits 1 on a failing server", async () => {
+    const bin = path.join(project, "node_modules/.bin/bfl-finetune");
+    const run = (url: string) =>
+      promisify(execFile)(bin, ["delete", "my-finetune", "--json", "--max-retries", "0", "--base-url", url], {
+        env: { ...process.env, BFL_API_KEY: "k" },
+      }).then(
+        (done) => ({ code: 0, line: JSON.parse(done.stdout) }),
+        (failed: { code: number; stdout: string }) => ({ code: failed.code, line: JSON.parse(failed.stdout) }),
+      );
+    expect(await run(inject("prismUrl"))).toMatchObject({
+      code: 0,
+      line: { id: "my-finetune", ok: true, status: 200 },
+    });
+    expect(await run(server.url)).toMatchObject({
+      code: 1,
+      line: { id: "my-finetune", ok: false, status: 404, error: { name: "BflNotFoundError" } },
+    });
   });
 });

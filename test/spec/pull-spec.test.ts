@@ -2,19 +2,17 @@
  * `spec:pull` against a local server: what it writes, what it reports, and that every refusal
  * leaves the snapshot and source.json byte-identical.
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify as toYaml } from "yaml";
+import { runScript } from "../helpers/run.js";
 import { addedOptional, current, renamed, upstream, withoutDelete } from "./documents.js";
 
-const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
 let server: Server;
 let base: string;
 
@@ -76,16 +74,7 @@ const hashOf = (dir: string) =>
 async function pull(args: string[]) {
   const outDir = snapshotDir();
   const before = hashOf(outDir);
-  const run = await promisify(execFile)(process.execPath, [
-    tsx,
-    "scripts/pull-spec.ts",
-    "--out-dir",
-    outDir,
-    ...args,
-  ]).then(
-    (r) => ({ code: 0, ...r }),
-    (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
-  );
+  const run = await runScript("scripts/pull-spec.ts", ["--out-dir", outDir, ...args]);
   const snapshot = JSON.parse(readFileSync(path.join(outDir, "openapi.json"), "utf8"));
   return { ...run, outDir, unchanged: JSON.stringify(hashOf(outDir)) === JSON.stringify(before), snapshot };
 }
@@ -130,14 +119,13 @@ describe("pulling", () => {
     ]);
     // The result generates: openapi-typescript's validation and our contract both accept it.
     const generated = mkdtempSync(path.join(tmpdir(), "bfl-gen-"));
-    const gen = await promisify(execFile)(process.execPath, [
-      tsx,
-      "scripts/generate.ts",
+    const gen = await runScript("scripts/generate.ts", [
       "--input",
       path.join(run.outDir, "openapi.json"),
       "--out-dir",
       generated,
     ]);
+    expect(gen.code).toBe(0);
     expect(gen.stdout).toContain("wrote");
     expect(readFileSync(path.join(generated, "contract.ts"), "utf8")).toContain('"https://api.us1.bfl.ai"');
   });
@@ -215,11 +203,7 @@ describe("spec:diff", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "bfl-diff-"));
     writeFileSync(path.join(dir, "old.json"), JSON.stringify(current()));
     writeFileSync(path.join(dir, "new.json"), JSON.stringify(renamed()));
-    const diff = (args: string[]) =>
-      promisify(execFile)(process.execPath, [tsx, "scripts/spec-diff.ts", ...args]).then(
-        (r) => ({ code: 0, ...r }),
-        (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
-      );
+    const diff = (args: string[]) => runScript("scripts/spec-diff.ts", args);
     const plain = await diff([path.join(dir, "old.json"), path.join(dir, "new.json")]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/^Breaking \(\d+\):/);

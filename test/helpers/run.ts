@@ -1,0 +1,46 @@
+/** Runs node scripts as child processes, as users run them, and collects what they print. */
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const TSX = path.resolve("node_modules/tsx/dist/cli.mjs");
+
+/** The machine's environment without any BFL_* variable or NO_COLOR, plus `env`. */
+export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("BFL_") && k !== "NO_COLOR"),
+  );
+  return { ...base, ...env };
+}
+
+/** `node ARGS`, asynchronously, so servers in this process keep answering it. */
+export function runNode(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
+  const child = spawn(process.execPath, args, { env: cleanEnv(options.env), stdio: "pipe" });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  child.stdin.end(options.input ?? "");
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `tsx SCRIPT ARGS`: a TypeScript script of this repo. */
+export function runScript(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<Run> {
+  return runNode([TSX, script, ...args], options);
+}
