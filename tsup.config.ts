@@ -12,11 +12,14 @@ export default defineConfig([
     shims: true,
   },
   {
-    // The CLI: one ESM file with a shebang; only openapi-fetch is loaded from node_modules.
+    // The CLI: one ESM file with a shebang. It loads the client with `import("./index.js")`; kept
+    // external, that resolves to the library's dist/index.js above instead of bundling a second
+    // copy of the client (and its error classes) into the CLI.
     entry: { cli: "src/cli.ts" },
     banner: { js: "#!/usr/bin/env node" },
     format: ["esm"],
     target: "node20",
     sourcemap: true,
+    external: ["./index.js"],
   },
 ]);

@@ -41,8 +41,12 @@ async function mayDelete(io: CliIo, options: CliOptions, count: number): Promise
 async function deleteAll(io: CliIo, options: CliOptions, ids: string[]): Promise<number> {
   // Loaded only here, so `--help` and `--version` start without the client.
   const { BflApiError, createBflClient } = await import("./index.js");
+  // The key and URL come from `io.env`, which is process.env except when `run()` is embedded.
+  const apiKey = io.env.BFL_API_KEY;
+  const baseUrl = options.baseUrl ?? io.env.BFL_BASE_URL;
   const client = createBflClient({
-    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(apiKey === undefined ? {} : { apiKey }),
+    ...(baseUrl === undefined ? {} : { baseUrl }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
   });
@@ -63,7 +67,7 @@ async function deleteAll(io: CliIo, options: CliOptions, ids: string[]): Promise
         const err = error as Error;
         const status = err instanceof BflApiError ? err.status : null;
         const message = err instanceof BflApiError ? err.message : `${err.name}: ${err.message}`;
-        outcome = { id, ok: false, status, error: { name: err.name, message } };
+        outcome = { id, ok: false, status, error: { name: err.name, message: oneLine(message) } };
       }
       if (!outcome.ok) failures++;
       reporter.report(outcome);
@@ -75,6 +79,9 @@ async function deleteAll(io: CliIo, options: CliOptions, ids: string[]): Promise
   if (interrupt.signal.aborted) return 130;
   return failures > 0 ? 1 : 0;
 }
+
+/** Failures print one line each, whatever a server put in its error text. */
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 
 function dryRun(io: CliIo, options: CliOptions, ids: string[]): number {
   for (const id of ids) {
