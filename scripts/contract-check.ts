@@ -2,185 +2,152 @@
  * `npm run contract:check -- --upstream URL`: does a real server still match the pinned snapshot?
  *
  * Runs Prism as a validating proxy in front of the upstream and sends three probes that cannot
- * destroy data: a delete of a random id that cannot exist, a request without a key, and a request
- * with an invalid body. It never deletes a real finetune. For each answer it reports whether the
- * status and body conform to openapi/openapi.json, from Prism's `sl-violations` header.
+ * destroy data (see scripts/lib/drift-probes.ts); it never deletes a real finetune. Each answer is
+ * judged from Prism's `sl-violations` header.
+ *
+ * Prism runs without `--errors` on purpose: with it, Prism answers the two probes that break the
+ * request rules (no key, no finetune_id) itself with 401/422 and never forwards them, and it
+ * replaces the upstream's status by 500 whenever a body breaks the spec. The header carries the
+ * same violations without either loss.
  */
-import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { SPEC_SERVER_URL } from "../src/config.js";
 import { specPath, startPrism } from "../src/testing.js";
+import { VERSION } from "../src/version.js";
+import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes } from "./lib/drift-probes.js";
 
 const HELP = `Usage: npm run contract:check -- [--upstream URL] [--json]
 
-Checks a live BFL API against the pinned spec through a Prism validating proxy. Sends only
-requests that cannot destroy data: a delete of a random, non-existent id (bfl-contract-probe-…),
-a request without a key, and a request with an invalid body. Never deletes a real finetune.
+Checks a live BFL API against the pinned spec through a Prism validating proxy and reports, per
+probe, the expected and actual status and every field that does not match the snapshot. Sends
+only requests that cannot destroy data: a delete of a random id that cannot exist
+(bfl-contract-probe-<uuid>), the same request without a key, and a body without finetune_id.
+It never deletes a real finetune.
 
 Options:
-  --upstream URL   Server to check (default ${SPEC_SERVER_URL})
-  --json           Print the results as JSON
+  --upstream URL   Server to check (default ${SPEC_SERVER_URL}); https unless loopback
+  --json           Print the results as one JSON object
   -h, --help       Show this help
 
 Environment:
-  BFL_API_KEY      Key for the authenticated probes; required unless the upstream is loopback.
+  BFL_API_KEY      Key for the probes that send one; required unless the upstream is loopback.
+                   It is sent only to the upstream, in x-key, and never printed.
 
-Exit codes: 0 all probes conform, 1 a violation (or no answer), 2 usage or configuration error.`;
-
-interface Violation {
-  location: string[];
-  severity: string;
-  message: string;
-}
-
-interface Probe {
-  name: string;
-  why: string;
-  headers: Record<string, string>;
-  body: unknown;
-  /** Statuses this probe may get. */
-  expect: number[];
-  /** Expected statuses that the snapshot does not declare; Prism's "unable to match" is then no violation. */
-  undeclaredOk: number[];
-}
-
-export interface ProbeResult {
-  probe: string;
-  status: number | null;
-  conforms: boolean;
-  violations: string[];
-  note?: string;
-}
+Exit codes: 0 every probe conforms, 1 a violation or no answer, 2 usage or configuration error.`;
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+const REQUEST_TIMEOUT_MS = 30_000;
 
-function probes(key: string): Probe[] {
-  const id = `bfl-contract-probe-${randomUUID()}`;
-  return [
-    {
-      name: "delete-missing-id",
-      why: `delete of ${id}, which cannot exist`,
-      headers: { "x-key": key },
-      body: { finetune_id: id },
-      expect: [200, 404],
-      undeclaredOk: [404],
-    },
-    {
-      name: "no-key",
-      why: "the same request without x-key",
-      headers: {},
-      body: { finetune_id: id },
-      expect: [401, 403],
-      undeclaredOk: [401, 403],
-    },
-    {
-      name: "invalid-body",
-      why: "a body without finetune_id",
-      headers: { "x-key": key },
-      body: {},
-      expect: [422],
-      undeclaredOk: [],
-    },
-  ];
+class UsageError extends Error {}
+
+interface Settings {
+  upstream: URL;
+  key: string;
+  json: boolean;
 }
 
-/** The response-side violations Prism found; request-side ones are what the probes provoke on purpose. */
-function responseViolations(header: string | null, status: number, probe: Probe): string[] {
-  let all: Violation[] = [];
-  try {
-    all = header ? JSON.parse(header) : [];
-  } catch {
-    return [`unreadable sl-violations header: ${header}`];
-  }
-  return all
-    .filter((v) => v.location[0] === "response")
-    .filter((v) => !(probe.undeclaredOk.includes(status) && /Unable to match the returned status code/.test(v.message)))
-    .map((v) => `${v.location.join(".")}: ${v.message}`);
-}
-
-async function runProbe(proxyUrl: string, probe: Probe): Promise<ProbeResult> {
-  const response = await fetch(`${proxyUrl}/v1/delete_finetune`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...probe.headers },
-    body: JSON.stringify(probe.body),
-    signal: AbortSignal.timeout(30_000),
-  }).catch((error: Error) => error);
-  if (response instanceof Error) {
-    return { probe: probe.name, status: null, conforms: false, violations: [`no answer: ${response.message}`] };
-  }
-  await response.arrayBuffer();
-  const violations = responseViolations(response.headers.get("sl-violations"), response.status, probe);
-  if (!probe.expect.includes(response.status)) {
-    violations.unshift(`status ${response.status}, expected ${probe.expect.join(" or ")} for ${probe.why}`);
-  }
-  const note = probe.undeclaredOk.includes(response.status)
-    ? `${response.status} is expected here but not declared in the snapshot`
-    : undefined;
-  return {
-    probe: probe.name,
-    status: response.status,
-    conforms: violations.length === 0,
-    violations,
-    ...(note ? { note } : {}),
-  };
-}
-
-function printResults(results: ProbeResult[], upstream: string): void {
-  console.log(`Contract check of ${upstream} against ${specPath}`);
-  for (const r of results) {
-    console.log(
-      `${r.conforms ? "ok  " : "FAIL"} ${r.probe}: ${r.status ?? "no answer"}${r.note ? ` (${r.note})` : ""}`,
-    );
-    for (const v of r.violations) console.log(`       ${v}`);
-  }
-  const failed = results.filter((r) => !r.conforms).length;
-  console.log(failed === 0 ? "All probes conform." : `${failed} of ${results.length} probes do not conform.`);
-}
-
-async function main(): Promise<number> {
+function settings(argv: string[]): Settings | "help" {
   const { values } = parseArgs({
+    args: argv,
     options: {
       upstream: { type: "string", default: SPEC_SERVER_URL },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help) return "help";
   let upstream: URL;
   try {
     upstream = new URL(values.upstream);
   } catch {
-    throw new UsageError(`--upstream must be an absolute URL, got "${values.upstream}"`);
+    throw new UsageError(`--upstream must be an absolute URL, got ${JSON.stringify(values.upstream)}`);
   }
-  const key = process.env.BFL_API_KEY?.trim();
-  if (!key && !LOOPBACK.test(upstream.hostname)) {
+  const loopback = LOOPBACK.test(upstream.hostname);
+  if (upstream.protocol !== "https:" && !(upstream.protocol === "http:" && loopback)) {
+    throw new UsageError(`--upstream must be https (plain http only for loopback hosts), got ${upstream.origin}`);
+  }
+  const key = process.env.BFL_API_KEY?.trim() ?? "";
+  if (!key && !loopback) {
     throw new UsageError(
       `BFL_API_KEY is not set: it is needed to probe ${upstream.origin} (only loopback upstreams run without it)`,
     );
   }
-  const proxy = await startPrism(["proxy", specPath, upstream.href.replace(/\/$/, "")]);
+  // A local upstream gets a placeholder key, so that the keyed probes still differ from no-key.
+  return { upstream, key: key || "contract-check-placeholder-key", json: values.json };
+}
+
+async function send(proxyUrl: string, probe: Probe): Promise<ProbeResult> {
   try {
-    const results: ProbeResult[] = [];
-    for (const probe of probes(key || "contract-check-loopback-key")) results.push(await runProbe(proxy.url, probe));
-    if (values.json) console.log(JSON.stringify({ upstream: upstream.origin, results }, null, 2));
-    else printResults(results, upstream.origin);
-    return results.every((r) => r.conforms) ? 0 : 1;
-  } finally {
-    await proxy.close();
+    const response = await fetch(`${proxyUrl}/v1/delete_finetune`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": `bfl-finetune-contract-check/${VERSION}`,
+        ...probe.headers,
+      },
+      body: JSON.stringify(probe.body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const answer: Answer = {
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      violations: response.headers.get("sl-violations"),
+      body: await response.text(),
+    };
+    return judge(probe, answer);
+  } catch (error) {
+    return noAnswer(probe, error as Error);
   }
 }
 
-class UsageError extends Error {}
+function renderText(results: ProbeResult[], upstream: string): string {
+  const lines = [`Contract check of ${upstream} against ${path.relative(process.cwd(), specPath) || specPath}`];
+  for (const r of results) {
+    const got = r.status === null ? "no answer" : `got ${r.status}`;
+    lines.push(
+      `${r.conforms ? "ok  " : "FAIL"} ${r.probe}: expected ${r.expected.join(" or ")}, ${got} (${r.description})`,
+    );
+    for (const v of r.violations) lines.push(`       ${v.field}: ${v.message}`);
+    for (const note of r.notes) lines.push(`       note: ${note}`);
+    if (r.body !== undefined) lines.push(`       body: ${r.body}`);
+  }
+  const failed = results.filter((r) => !r.conforms).length;
+  lines.push(failed === 0 ? "All probes conform." : `${failed} of ${results.length} probes do not conform.`);
+  return lines.join("\n");
+}
 
-main().then(
+async function main(argv: string[]): Promise<number> {
+  const parsed = settings(argv);
+  if (parsed === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  const { upstream, key, json } = parsed;
+  const proxy = await startPrism(["proxy", specPath, upstream.href.replace(/\/+$/, "")]);
+  let results: ProbeResult[];
+  try {
+    results = [];
+    // One at a time: three requests, and a real API should not see a burst from a check.
+    for (const probe of probes(key)) results.push(await send(proxy.url, probe));
+  } finally {
+    await proxy.close();
+  }
+  const output = json
+    ? JSON.stringify({ upstream: upstream.origin, ok: results.every((r) => r.conforms), results }, null, 2)
+    : renderText(results, upstream.origin);
+  // An upstream may echo the key in a body; it is never printed.
+  console.log(output.split(key).join("[redacted]"));
+  return results.every((r) => r.conforms) ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     console.error(`contract:check: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = error instanceof UsageError || (error as Error).name === "TypeError" ? 2 : 1;
+    process.exitCode = usage ? 2 : 1;
   },
 );

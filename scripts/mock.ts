@@ -12,7 +12,7 @@ Serves the pinned spec (openapi/openapi.json) with a Prism mock on 127.0.0.1 unt
 Options:
   --port N      Port to listen on (default 4010; 0 picks a free one)
   --dynamic     Generate bodies from the schemas instead of the spec's examples
-  --errors      Answer request violations with errors
+  --errors      Answer 500 when a mocked response breaks the spec (e.g. a bad example)
   -h, --help    Show this help`;
 
 async function main(): Promise<void> {

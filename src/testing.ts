@@ -12,16 +12,41 @@ import { fileURLToPath } from "node:url";
 export const specPath: string = fileURLToPath(new URL("../openapi/openapi.json", import.meta.url));
 
 const PRISM_VERSION = "5.14.2";
+const INSTALL = `npm install --save-dev @stoplight/prism-cli@${PRISM_VERSION}`;
+
+interface PrismPackage {
+  version?: string;
+  engines?: { node?: string };
+}
+
+/** `>=A.B.C` ranges only, the form Prism uses; anything else is left to npm's own engine check. */
+function nodeSatisfies(range: string | undefined): boolean {
+  const min = /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(range?.trim() ?? "");
+  if (!min) return true;
+  const have = process.versions.node.split(".").map(Number);
+  for (let i = 0; i < 3; i++) {
+    const diff = (have[i] ?? 0) - Number(min[i + 1]);
+    if (diff !== 0) return diff > 0;
+  }
+  return true;
+}
 
 function prismEntry(): string {
   const require = createRequire(import.meta.url);
+  let manifest: string;
   try {
-    return path.join(path.dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist/index.js");
+    manifest = require.resolve("@stoplight/prism-cli/package.json");
   } catch {
+    throw new Error(`bfl-finetune/testing needs Prism: run \`${INSTALL}\``);
+  }
+  // Prism 5.15+ needs Node 24; on older Nodes it would fail later with an unrelated-looking error.
+  const pkg = require(manifest) as PrismPackage;
+  if (!nodeSatisfies(pkg.engines?.node)) {
     throw new Error(
-      `bfl-finetune/testing needs Prism: run \`npm install --save-dev @stoplight/prism-cli@${PRISM_VERSION}\``,
+      `bfl-finetune/testing: @stoplight/prism-cli ${pkg.version} needs Node ${pkg.engines?.node} (this is ${process.versions.node}): run \`${INSTALL}\``,
     );
   }
+  return path.join(path.dirname(manifest), "dist/index.js");
 }
 
 const PRISM_ENTRY = prismEntry();
@@ -32,7 +57,11 @@ export interface MockServerOptions {
   port?: number;
   /** Generate bodies from the schemas instead of answering the spec's examples (default `false`). */
   dynamic?: boolean;
-  /** Answer request violations with errors even where the spec declares no error (default `false`). */
+  /**
+   * Answer with a 500 `application/problem+json` when a mocked response breaks the spec (e.g. an
+   * example that does not match its schema) instead of sending it with an `sl-violations` header
+   * (default `false`). Invalid requests get the spec's 422 or Prism's 401 either way.
+   */
   errors?: boolean;
   /** OpenAPI document to serve; default the shipped snapshot. */
   spec?: string;
@@ -74,17 +103,26 @@ function tieToProcess(child: ChildProcess): () => void {
 }
 
 /**
- * Starts `prism <command> …` with this Node (never through npx or a shell, so that killing it
- * kills Prism) and resolves once it listens. Used for mock and proxy modes alike.
+ * Starts `prism <args>` with this Node (never through npx or a shell, so that killing it kills
+ * Prism) on 127.0.0.1 and resolves once it listens. Used for mock and proxy modes alike, e.g.
+ * `startPrism(["proxy", specPath, "https://api.us1.bfl.ai"])`.
+ *
+ * @param args - Prism's command and its arguments; host, port, log level and a single process are added.
+ * @param options - `port` (default 0, a free one) and `startTimeoutMs` (default 30000).
  */
 export function startPrism(
   args: string[],
   options: { port?: number; startTimeoutMs?: number } = {},
 ): Promise<PrismServer> {
-  const argv = [PRISM_ENTRY, ...args, "-h", HOST, "-p", String(options.port ?? 0), "-v", "info"];
-  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
+  // Prism forks a worker when NODE_ENV=production, and a worker outlives a killed parent: one process only.
+  const flags = ["-h", HOST, "-p", String(options.port ?? 0), "-v", "info", "--multiprocess=false"];
+  const child = spawn(process.execPath, [PRISM_ENTRY, ...args, ...flags], { stdio: ["ignore", "pipe", "pipe"] });
   const untie = tieToProcess(child);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    // A process that never spawned emits "error" and no "exit".
+    child.once("error", () => resolve());
+  });
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
@@ -93,6 +131,7 @@ export function startPrism(
     untie();
   };
   let output = "";
+  let started = false;
   return new Promise<PrismServer>((resolve, reject) => {
     const fail = (reason: string) => {
       clearTimeout(timer);
@@ -108,14 +147,16 @@ export function startPrism(
       const match = LISTENING.exec(output);
       if (!match?.[1]) return;
       clearTimeout(timer);
+      started = true;
+      // From here on the output (a few lines per request) is read and dropped, not kept.
       child.stdout?.off("data", onData);
       child.stdout?.resume();
-      child.stderr?.resume();
+      output = "";
       resolve({ url: match[1], pid: child.pid as number, close });
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
+      if (!started) output += chunk.toString();
     });
     child.once("error", (error) => fail(error.message));
     child.once("exit", (code, signal) => fail(`exited with ${signal ?? `code ${code}`}`));

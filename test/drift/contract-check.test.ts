@@ -1,116 +1,185 @@
-/** `contract:check` against local upstreams that conform, or drift in one way each. */
+/**
+ * `contract:check` run as users run it (tsx, a real Prism proxy) against local upstreams that
+ * conform, or drift in one way each.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { okBody } from "../helpers/fault-server.js";
 import { runScript } from "../helpers/run.js";
 
+interface Seen {
+  key: string | undefined;
+  body: Record<string, unknown>;
+}
+type Answer = (seen: Seen, res: ServerResponse) => void;
+
 const servers: Server[] = [];
 afterAll(() => {
-  for (const s of servers) s.close();
+  // Ignores servers a test already closed.
+  for (const s of servers) s.close(() => {});
 });
 
-type Answer = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 const reply = (res: ServerResponse, status: number, body: unknown) =>
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
-/** An upstream that behaves like BFL: 404 for unknown ids, 403 without a key, 422 for bad bodies. */
-const conforming: Answer = (req, body, res) => {
-  if (!req.headers["x-key"]) return reply(res, 403, { detail: "Not authenticated - Invalid Authentication" });
-  if (!body.includes("finetune_id")) {
+/** Behaves like BFL: 403 without a key, 422 without finetune_id, 404 for an unknown id. */
+const conforming: Answer = ({ key, body }, res) => {
+  if (!key) return reply(res, 403, { detail: "Not authenticated" });
+  if (!("finetune_id" in body)) {
     return reply(res, 422, { detail: [{ loc: ["body", "finetune_id"], msg: "Field required", type: "missing" }] });
   }
   reply(res, 404, { detail: "Finetune not found" });
 };
 
-async function upstream(answer: Answer): Promise<string> {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
+/** A loopback upstream; `seen` lists every request it got. */
+async function upstream(answer: Answer): Promise<{ url: string; seen: Seen[]; server: Server }> {
+  const seen: Seen[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let text = "";
     req.on("data", (c) => {
-      body += c;
+      text += c;
     });
     req.on("end", () => {
-      seen.push(body);
-      answer(req, body, res);
+      const request = { key: req.headers["x-key"] as string | undefined, body: text ? JSON.parse(text) : {} };
+      seen.push(request);
+      answer(request, res);
     });
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
 }
 
-function check(url: string, env: Record<string, string> = {}) {
-  return runScript("scripts/contract-check.ts", ["--upstream", url], { env });
-}
+const check = (url: string, env: Record<string, string> = {}, extra: string[] = []) =>
+  runScript("scripts/contract-check.ts", ["--upstream", url, ...extra], { env });
 
 describe.concurrent("contract:check", () => {
-  it("passes against a conforming upstream, noting the undeclared 404 and 403", async () => {
-    const run = await check(await upstream(conforming));
+  it("passes a conforming upstream, noting the statuses the snapshot does not declare", async () => {
+    const { url, seen } = await upstream(conforming);
+    const run = await check(url);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("ok   delete-missing-id: 404 (404 is expected here but not declared in the snapshot)");
-    expect(run.stdout).toContain("ok   no-key: 403");
-    expect(run.stdout).toContain("ok   invalid-body: 422");
-    expect(run.stdout).toContain("All probes conform.");
-  });
-
-  it("names timestamp when a 200 lacks it", async () => {
-    const url = await upstream((req, body, res) => {
-      const { timestamp: _, ...partial } = okBody("x");
-      if (req.headers["x-key"] && body.includes("finetune_id")) return reply(res, 200, partial);
-      conforming(req, body, res);
-    });
-    const run = await check(url);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain("FAIL delete-missing-id: 200");
-    expect(run.stdout).toContain("response.body: Response body must have required property 'timestamp'");
-  });
-
-  it("names the missing fields when a 422 comes in another shape", async () => {
-    const url = await upstream((req, body, res) => {
-      if (req.headers["x-key"] && !body.includes("finetune_id")) {
-        return reply(res, 422, { detail: [{ field: "finetune_id", error: "missing" }] });
-      }
-      conforming(req, body, res);
-    });
-    const run = await check(url);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain("FAIL invalid-body: 422");
+    expect(run.stdout).toMatch(/ok {3}delete-missing-id: expected 200 or 404, got 404 \(delete of bfl-contract-probe-/);
     expect(run.stdout).toContain(
-      "response.body.detail.0: Response body property detail.0 must have required property 'loc'",
+      "note: 404 is not declared in the snapshot (it declares 200, 422), so its body is not checked",
     );
+    expect(run.stdout).toContain("ok   no-key: expected 401 or 403, got 403");
+    expect(run.stdout).toContain("ok   invalid-body: expected 422, got 422");
+    expect(run.stdout).toContain("All probes conform.");
+    // Without --errors Prism forwards the probes that break the request rules instead of answering them.
+    expect(seen.map((s) => [Boolean(s.key), "finetune_id" in s.body])).toEqual([
+      [true, true],
+      [false, true],
+      [true, false],
+    ]);
+    // The only delete names a fresh random id, never a real one.
+    const id = seen[0]?.body.finetune_id;
+    expect(id).toMatch(/^bfl-contract-probe-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(run.stdout).toContain(`delete of ${id}`);
   });
 
-  it("reports a 500 on every probe", async () => {
-    const run = await check(await upstream((_req, _body, res) => reply(res, 500, { detail: "boom" })));
+  it("passes a conforming 200 that names the id sent, and prints JSON with --json", async () => {
+    const { url } = await upstream(({ key, body }, res) => {
+      if (key && typeof body.finetune_id === "string") return reply(res, 200, okBody(body.finetune_id));
+      conforming({ key, body }, res);
+    });
+    const run = await check(url, {}, ["--json"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ upstream: url, ok: true });
+    expect(report.results[0]).toMatchObject({ probe: "delete-missing-id", status: 200, conforms: true, notes: [] });
+  });
+
+  it("names timestamp when a 200 lacks it, and never prints the key even when the upstream echoes it", async () => {
+    const { url } = await upstream(({ key, body }, res) => {
+      if (!key || !("finetune_id" in body)) return conforming({ key, body }, res);
+      const { timestamp: _, ...partial } = okBody(String(body.finetune_id));
+      reply(res, 200, { ...partial, message: `deleted with key ${key}` });
+    });
+    const run = await check(url, { BFL_API_KEY: "sk-test-secret-4711" });
     expect(run.code).toBe(1);
-    for (const probe of ["delete-missing-id", "no-key", "invalid-body"]) {
-      expect(run.stdout).toContain(`FAIL ${probe}: 500`);
+    expect(run.stdout).toContain("FAIL delete-missing-id: expected 200 or 404, got 200");
+    expect(run.stdout).toContain("response.body.timestamp: Response body must have required property 'timestamp'");
+    expect(run.stdout).toContain("deleted with key [redacted]");
+    expect(run.stdout + run.stderr).not.toContain("sk-test-secret-4711");
+    expect(run.stdout).toContain("1 of 3 probes do not conform.");
+  });
+
+  it("names loc, msg and type when a 422 comes in another shape", async () => {
+    const { url } = await upstream(({ key, body }, res) => {
+      if (key && !("finetune_id" in body))
+        return reply(res, 422, { detail: [{ field: "finetune_id", error: "missing" }] });
+      conforming({ key, body }, res);
+    });
+    const run = await check(url);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("FAIL invalid-body: expected 422, got 422");
+    for (const field of ["loc", "msg", "type"]) {
+      expect(run.stdout).toContain(
+        `response.body.detail.0.${field}: Response body property detail.0 must have required property '${field}'`,
+      );
     }
-    expect(run.stdout).toContain("status 500, expected 200 or 404");
+  });
+
+  it("reports a 500 on every probe as a status the snapshot does not declare", async () => {
+    const { url } = await upstream((_seen, res) => reply(res, 500, { detail: "boom" }));
+    const run = await check(url);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("FAIL delete-missing-id: expected 200 or 404, got 500");
+    expect(run.stdout).toContain(
+      "status: got 500, expected 200 or 404; 500 is not declared in the snapshot (it declares 200, 422)",
+    );
+    expect(run.stdout).toContain("FAIL no-key: expected 401 or 403, got 500");
+    expect(run.stdout).toContain("FAIL invalid-body: expected 422, got 500");
+    expect(run.stdout).toContain('body: {"detail":"boom"}');
     expect(run.stdout).toContain("3 of 3 probes do not conform.");
   });
 
-  it("refuses a non-loopback upstream without BFL_API_KEY, before starting anything", async () => {
+  it("does not take Prism's mock for the upstream's answer when the upstream says 501", async () => {
+    const { url } = await upstream((_seen, res) => reply(res, 501, { detail: "not implemented" }));
+    const run = await check(url);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'response.body.deleted_finetune_id: is "my-finetune", not the id sent (bfl-contract-probe-',
+    );
+    expect(run.stdout).toContain("FAIL no-key: expected 401 or 403, no answer");
+  });
+
+  it("reports an upstream that does not answer", async () => {
+    const { url, server } = await upstream(conforming);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const run = await check(url);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("FAIL delete-missing-id: expected 200 or 404, no answer");
+    expect(run.stdout).toMatch(/upstream: no answer: request to .* failed, reason: connect ECONNREFUSED/);
+  });
+
+  it("refuses a non-loopback upstream without BFL_API_KEY, in one line, before sending anything", async () => {
     const run = await check("https://api.us1.bfl.ai");
     expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
       "contract:check: BFL_API_KEY is not set: it is needed to probe https://api.us1.bfl.ai (only loopback upstreams run without it)\n",
     );
   });
 
-  it("never sends a real id: the delete probe uses a random bfl-contract-probe- id", async () => {
-    const bodies: string[] = [];
-    const url = await upstream((req, body, res) => {
-      bodies.push(body);
-      conforming(req, body, res);
-    });
-    await check(url, { BFL_API_KEY: "test-key-not-printed" }).then((run) => {
-      expect(run.stdout + run.stderr).not.toContain("test-key-not-printed");
-    });
-    const ids = bodies.map((b) => JSON.parse(b).finetune_id).filter(Boolean);
-    expect(ids.length).toBeGreaterThan(0);
-    for (const id of ids) expect(id).toMatch(/^bfl-contract-probe-[0-9a-f-]{36}$/);
+  it("refuses to send the key over plain http to a non-loopback host", async () => {
+    const run = await check("http://api.us1.bfl.ai", { BFL_API_KEY: "sk-test" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "contract:check: --upstream must be https (plain http only for loopback hosts), got http://api.us1.bfl.ai\n",
+    );
+  });
+
+  it("prints its help, and refuses an unknown flag with exit 2", async () => {
+    const [help, unknown] = await Promise.all([
+      runScript("scripts/contract-check.ts", ["--help"]),
+      runScript("scripts/contract-check.ts", ["--upstrem", "http://127.0.0.1:1"]),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("It never deletes a real finetune.");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^contract:check: Unknown option '--upstrem'/);
   });
 });
