@@ -7,19 +7,20 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { prettyJson, writeFileAtomic } from "./lib/atomic-write.ts";
+import { prettyJson, replaceFiles } from "./lib/atomic-write.ts";
 import { prunePaths } from "./lib/prune.ts";
-import { assertFacadeNeeds, assertOpenApi3, assertValid } from "./lib/spec-checks.ts";
+import { assertFacadeNeeds, assertOpenApi3, assertValid, type OpenApiDoc } from "./lib/spec-checks.ts";
 import { diffSpecs, formatReport } from "./lib/spec-diff.ts";
-import { fetchSpec, parseSpec, SpecError } from "./lib/spec-source.ts";
+import { DEFAULT_LIMITS, type FetchedSpec, fetchSpec, parseSpec, SpecError } from "./lib/spec-source.ts";
 
 export const DEFAULT_SOURCE = "https://api.bfl.ai/openapi.json";
 
 const HELP = `Usage: npm run spec:pull -- [--from URL|FILE] [--paths P1,P2] [--dry-run] [options]
 
-Pulls an OpenAPI 3.x document (JSON, or YAML when the source is .yaml/.yml or served as YAML),
-checks it, prints what changed for this client, and replaces openapi/openapi.json atomically,
-recording provenance in openapi/source.json. Then run \`npm run generate\` (or use \`npm run regen\`).
+Pulls an OpenAPI 3.x document (JSON; YAML when the source is .yaml/.yml, served as YAML, or does
+not start with "{"), checks it, prints what changed for this client, and replaces
+openapi/openapi.json atomically, recording provenance in openapi/source.json.
+Then run \`npm run generate\` (or use \`npm run regen\`, which does both and type-checks).
 
 Options:
   --from URL|FILE        Source (default ${DEFAULT_SOURCE})
@@ -29,7 +30,9 @@ Options:
   --timeout-ms N         Time allowed for the download (default 30000)
   --max-bytes N          Size cap of the download (default 20971520, 20 MiB)
   --out-dir DIR          Snapshot folder (default openapi)
-  -h, --help             Show this help`;
+  -h, --help             Show this help
+
+Exit codes: 0 written (or dry run), 1 refused (nothing written), 2 bad usage or a write error.`;
 
 function positiveInt(flag: string, value: string): number {
   const n = Number(value);
@@ -57,8 +60,8 @@ export function parsePullArgs(argv: string[]): PullOptions | "help" {
       paths: { type: "string" },
       "dry-run": { type: "boolean", default: false },
       "fail-on-breaking": { type: "boolean", default: false },
-      "timeout-ms": { type: "string", default: "30000" },
-      "max-bytes": { type: "string", default: String(20 * 1024 * 1024) },
+      "timeout-ms": { type: "string", default: String(DEFAULT_LIMITS.timeoutMs) },
+      "max-bytes": { type: "string", default: String(DEFAULT_LIMITS.maxBytes) },
       "out-dir": { type: "string", default: "openapi" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -79,6 +82,31 @@ export function parsePullArgs(argv: string[]): PullOptions | "help" {
   };
 }
 
+/** The snapshot now in `outDir`, or undefined when there is none (a first pull). */
+async function readSnapshot(file: string): Promise<unknown> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SpecError(`the current ${file} is not valid JSON; restore it (git checkout) before pulling`);
+  }
+}
+
+/** What openapi/source.json records about a pull. */
+function provenance(options: PullOptions, fetched: FetchedSpec, doc: OpenApiDoc) {
+  const info = (doc.info ?? {}) as { version?: unknown };
+  return {
+    source: options.from,
+    sha256: fetched.sha256,
+    bytes: fetched.bytes.length,
+    fetchedAt: new Date().toISOString(),
+    openapi: doc.openapi,
+    infoVersion: info.version ?? null,
+    paths: options.paths ?? null,
+  };
+}
+
 /** Runs a pull; resolves to the exit code. Prints the change report on stdout. */
 export async function pullSpec(options: PullOptions): Promise<number> {
   const fetched = await fetchSpec(options.from, options);
@@ -88,11 +116,11 @@ export async function pullSpec(options: PullOptions): Promise<number> {
   await assertValid(doc, options.from);
 
   const snapshot = path.join(options.outDir, "openapi.json");
-  const previous = await readFile(snapshot, "utf8").then(JSON.parse, () => undefined);
-  const report = diffSpecs(previous ?? {}, doc);
-  console.log(`Changes from ${previous ? snapshot : "(no snapshot)"} to ${options.from}:`);
-  console.log(formatReport(report));
-  if (options.failOnBreaking && report.breaking.length > 0) {
+  const previous = await readSnapshot(snapshot);
+  const report = previous === undefined ? undefined : diffSpecs(previous, doc);
+  console.log(`Changes from ${snapshot} to ${options.from}:`);
+  console.log(report ? formatReport(report) : "(no snapshot yet: everything is new)");
+  if (options.failOnBreaking && report && report.breaking.length > 0) {
     console.error(`spec:pull: ${report.breaking.length} breaking change(s); nothing written (--fail-on-breaking)`);
     return 1;
   }
@@ -102,18 +130,14 @@ export async function pullSpec(options: PullOptions): Promise<number> {
     console.log("Dry run: nothing written.");
     return 0;
   }
-  const info = (doc.info ?? {}) as { version?: unknown };
-  const provenance = {
-    source: options.from,
-    sha256: fetched.sha256,
-    fetchedAt: new Date().toISOString(),
-    openapi: doc.openapi,
-    infoVersion: info.version ?? null,
-    paths: options.paths ?? null,
-  };
-  await writeFileAtomic(snapshot, prettyJson(doc));
-  await writeFileAtomic(path.join(options.outDir, "source.json"), prettyJson(provenance));
-  console.log(`Wrote ${snapshot} and source.json. Next: npm run generate (npm run regen does it all).`);
+  const source = path.join(options.outDir, "source.json");
+  await replaceFiles([
+    { file: snapshot, text: prettyJson(doc) },
+    { file: source, text: prettyJson(provenance(options, fetched, doc)) },
+  ]).catch((error: Error) => {
+    throw new Error(`cannot write ${options.outDir}: ${error.message}; nothing changed`);
+  });
+  console.log(`Wrote ${snapshot} and ${source}.`);
   return 0;
 }
 
@@ -131,7 +155,10 @@ async function main(): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    return await pullSpec(options);
+    const code = await pullSpec(options);
+    if (code === 0 && !options.dryRun)
+      console.log("Next: npm run generate (npm run regen pulls, generates and type-checks).");
+    return code;
   } catch (error) {
     return reportFailure("spec:pull", error);
   }
