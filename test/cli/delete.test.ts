@@ -2,17 +2,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { type FaultServer, json, okBody, startFaultServer } from "../helpers/fault-server.js";
+import { type FaultServer, json, okBody, startFaultServer, useFaultServer } from "../helpers/fault-server.js";
 
 const env = { BFL_API_KEY: TEST_KEY };
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 
 /** Answers 404 for ids starting with "missing", the spec's 200 otherwise. */
 function byId(res: Parameters<Parameters<FaultServer["reply"]>[0]>[0], id: string) {

@@ -4,16 +4,12 @@
  * TTYs; the requests still go to a real local server.
  */
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CliIo, run } from "../../src/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { type FaultServer, json, okBody, startFaultServer } from "../helpers/fault-server.js";
+import { json, okBody, useFaultServer } from "../helpers/fault-server.js";
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 
 /** A stream that claims to be a terminal (or not) and keeps what is written to it. */
 function capture(isTTY: boolean) {

@@ -1,15 +1,11 @@
 /** Options, environment and input checks that fail before any request, and where requests go. */
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BflConfigurationError, createBflClient, REGIONS, SPEC_SERVER_URL, VERSION } from "../../src/index.js";
 import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
-import { type FaultServer, json, okBody, startFaultServer } from "../helpers/fault-server.js";
+import { json, okBody, useFaultServer } from "../helpers/fault-server.js";
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 afterEach(() => {
   vi.unstubAllEnvs();
 });

@@ -1,25 +1,11 @@
 /** The key travels only in x-key: never in errors, logs or an inspected client. Logging is opt-in. */
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BflApiError, createBflClient, type LogEvent } from "../../src/index.js";
 import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
-import {
-  type FaultServer,
-  type Handler,
-  hang,
-  json,
-  okBody,
-  reset,
-  stallBody,
-  startFaultServer,
-  text,
-} from "../helpers/fault-server.js";
+import { type Handler, hang, json, okBody, reset, stallBody, text, useFaultServer } from "../helpers/fault-server.js";
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();

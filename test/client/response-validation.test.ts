@@ -1,14 +1,10 @@
 /** 2xx bodies are checked against the response schema generated from the snapshot. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BflResponseValidationError } from "../../src/index.js";
 import { clientFor, rejectionOf } from "../helpers/client.js";
-import { type FaultServer, json, okBody, startFaultServer, text } from "../helpers/fault-server.js";
+import { json, okBody, text, useFaultServer } from "../helpers/fault-server.js";
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 
 describe("2xx bodies", () => {
   it("invalid JSON -> BflResponseValidationError with the text, not retried", async () => {

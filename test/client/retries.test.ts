@@ -1,5 +1,5 @@
 /** The retry policy: what is retried, how long the client waits, and what the server can ask for. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type BflApiError,
   BflBadRequestError,
@@ -9,13 +9,9 @@ import {
 } from "../../src/index.js";
 import { DEFAULT_BACKOFF, parseRetryAfter, retryDelay } from "../../src/retry.js";
 import { clientFor, rejectionOf } from "../helpers/client.js";
-import { type FaultServer, json, okBody, reset, startFaultServer } from "../helpers/fault-server.js";
+import { json, okBody, reset, startFaultServer, useFaultServer } from "../helpers/fault-server.js";
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 
 /** Times between consecutive requests the server received, in ms. */
 function gaps(times: number[]): number[] {

@@ -1,5 +1,5 @@
 /** Each non-2xx status becomes the documented error class, with a readable one-line message. */
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   BflApiError,
   BflAuthenticationError,
@@ -15,13 +15,9 @@ import {
   type ValidationError,
 } from "../../src/index.js";
 import { clientFor, rejectionOf } from "../helpers/client.js";
-import { type FaultServer, json, okBody, startFaultServer, text } from "../helpers/fault-server.js";
+import { json, okBody, text, useFaultServer } from "../helpers/fault-server.js";
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 
 describe("2xx", () => {
   it("resolves to the typed body and sends the id as JSON with the key in x-key", async () => {

@@ -1,14 +1,10 @@
 /** Timeouts per attempt, and the caller's signal stopping everything at once. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BflAbortError, BflConnectionError, BflTimeoutError } from "../../src/index.js";
 import { clientFor, rejectionOf } from "../helpers/client.js";
-import { type FaultServer, hang, json, stallBody, startFaultServer } from "../helpers/fault-server.js";
+import { hang, json, stallBody, useFaultServer } from "../helpers/fault-server.js";
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
+const server = useFaultServer();
 
 /** Resolves once the server has received `count` requests. */
 async function untilRequests(count: number): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 /** What the server saw of one request. */
 export interface RecordedRequest {
@@ -108,4 +109,27 @@ export function hang(_res: ServerResponse): void {}
 export function stallBody(res: ServerResponse): void {
   res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
   res.write('{"status":"succ');
+}
+
+/** One fault server for the whole test file: started before its tests, closed after them. */
+export function useFaultServer(): FaultServer {
+  let server: FaultServer | undefined;
+  beforeAll(async () => {
+    server = await startFaultServer();
+  });
+  afterAll(() => server?.close());
+  const started = (): FaultServer => {
+    if (!server) throw new Error("the fault server starts in beforeAll: use it inside tests");
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get requests() {
+      return started().requests;
+    },
+    reply: (handler) => started().reply(handler),
+    close: () => started().close(),
+  };
 }

@@ -19,8 +19,11 @@ export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** `node ARGS`, asynchronously, so servers in this process keep answering it. */
-export function runNode(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  const child = spawn(process.execPath, args, { env: cleanEnv(options.env), stdio: "pipe" });
+export function runNode(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<Run> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: cleanEnv(options.env), stdio: "pipe" });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => {
@@ -36,11 +39,11 @@ export function runNode(args: string[], options: { env?: Record<string, string>;
   });
 }
 
-/** `tsx SCRIPT ARGS`: a TypeScript script of this repo. */
+/** `tsx SCRIPT ARGS`: a TypeScript script of this repo (SCRIPT relative to `cwd`). */
 export function runScript(
   script: string,
   args: string[],
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<Run> {
   return runNode([TSX, script, ...args], options);
 }

@@ -3,15 +3,13 @@
  * the folder it runs in, so never in this one): pull, report, generate, type-check, in order,
  * stopping at the first failure.
  */
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanEnv, type Run } from "../helpers/run.js";
+import { type Run, runScript } from "../helpers/run.js";
 import { FIXTURES } from "./fixtures/variants.js";
 
-const TSX = path.resolve("node_modules/tsx/dist/cli.mjs");
 const scratch = mkdtempSync(path.join(tmpdir(), "bfl-spec-regen-"));
 // Removes the copies; their node_modules is a symlink, which rmSync removes without following.
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -27,19 +25,8 @@ function projectCopy(): string {
 }
 
 function regen(cwd: string, args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [TSX, "scripts/regen.ts", ...args], { cwd, env: cleanEnv(), stdio: "pipe" });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  // Relative to the copy: it regenerates and type-checks the folder it runs in.
+  return runScript("scripts/regen.ts", args, { cwd });
 }
 
 const upstream = path.join(FIXTURES, "upstream.json");
