@@ -180,14 +180,14 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
         signal: guard.signal,
         ...(call.headers ? { headers: call.headers } : {}),
       });
-      const requestId = response.headers.get("x-request-id") ?? undefined;
+      // Arguments of `log?.()` are only evaluated when there is a logger: nothing here on the hot path.
       log?.({
         level: "debug",
         message: "response",
         status: response.status,
         attempt: n,
         ms: Date.now() - started,
-        requestId,
+        requestId: response.headers.get("x-request-id") ?? undefined,
       });
       if (!response.ok) throw apiError(response, error, n);
       return parseSuccess(response, data);
