@@ -12,7 +12,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { SPEC_SERVER_URL } from "../src/config.js";
+import { isLoopbackHost, SPEC_SERVER_URL } from "../src/config.js";
 import { specPath, startPrism } from "../src/testing.js";
 import { VERSION } from "../src/version.js";
 import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes } from "./lib/drift-probes.js";
@@ -36,7 +36,6 @@ Environment:
 
 Exit codes: 0 every probe conforms, 1 a violation or no answer, 2 usage or configuration error.`;
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 class UsageError extends Error {}
@@ -63,7 +62,7 @@ function settings(argv: string[]): Settings | "help" {
   } catch {
     throw new UsageError(`--upstream must be an absolute URL, got ${JSON.stringify(values.upstream)}`);
   }
-  const loopback = LOOPBACK.test(upstream.hostname);
+  const loopback = isLoopbackHost(upstream.hostname);
   if (upstream.protocol !== "https:" && !(upstream.protocol === "http:" && loopback)) {
     throw new UsageError(`--upstream must be https (plain http only for loopback hosts), got ${upstream.origin}`);
   }

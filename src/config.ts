@@ -46,6 +46,9 @@ export function resolveApiKey(apiKey: string | undefined): string {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
+/** Whether a URL's hostname is this machine (`localhost`, 127.0.0.0/8, `[::1]`). */
+export const isLoopbackHost = (hostname: string): boolean => LOOPBACK.test(hostname);
+
 export interface BaseUrlOptions {
   baseUrl?: string | undefined;
   region?: Region | undefined;
@@ -70,7 +73,7 @@ export function resolveBaseUrl(options: BaseUrlOptions): string {
   } catch {
     throw new BflConfigurationError(`Invalid baseUrl ${JSON.stringify(raw)}: expected an absolute URL`);
   }
-  const insecureOk = url.protocol === "http:" && (LOOPBACK.test(url.hostname) || options.allowInsecureHttp === true);
+  const insecureOk = url.protocol === "http:" && (isLoopbackHost(url.hostname) || options.allowInsecureHttp === true);
   if (url.protocol !== "https:" && !insecureOk) {
     throw new BflConfigurationError(
       `Refusing baseUrl ${url.origin}: the API key must travel over https (plain http is allowed only for loopback hosts or with allowInsecureHttp: true)`,

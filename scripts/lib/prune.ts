@@ -3,11 +3,11 @@
  * security schemes and tags they use, so the full upstream document pins down to a few endpoints.
  * Operation- and path-level `servers` travel with their path; document-level fields stay as they are.
  */
+
+import { isObject, type Json } from "./json.ts";
 import type { OpenApiDoc } from "./spec-checks.ts";
 import { SpecError } from "./spec-source.ts";
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 const COMPONENT_REF = "#/components/";
 

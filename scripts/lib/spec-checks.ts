@@ -1,9 +1,9 @@
 /** What a pulled document must be before it may replace the snapshot. */
+
+import { isObject } from "./json.ts";
 import { SpecError } from "./spec-source.ts";
 
 export type OpenApiDoc = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, unknown>> };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function assertOpenApi3(doc: unknown, from: string): asserts doc is OpenApiDoc {
   if (!isObject(doc) || typeof doc.openapi !== "string" || !/^3\.\d+\.\d+/.test(doc.openapi)) {

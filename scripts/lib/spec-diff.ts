@@ -18,6 +18,7 @@
  * the operations that use them, and annotations (descriptions, examples) are "other".
  */
 import { apiCompare, type Diff } from "api-smart-diff";
+import { isObject, type Json } from "./json.ts";
 
 export interface ChangeReport {
   breaking: string[];
@@ -26,9 +27,7 @@ export interface ChangeReport {
 }
 
 type Kind = keyof ChangeReport;
-type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** How many "other" lines are printed; annotation churn upstream can run to hundreds. */
 const MAX_OTHER_LINES = 20;
