@@ -17,7 +17,7 @@ let project: string;
 let server: FaultServer;
 /** Paths inside the tarball, as `npm pack --json` lists them. */
 let packedFiles: string[];
-/** What importing bfl-finetune/testing printed before Prism was installed. */
+/** What startMockServer() from bfl-finetune/testing printed before Prism was installed. */
 let withoutPrism: string;
 
 function npm(args: string[], cwd: string): string {
@@ -40,9 +40,11 @@ beforeAll(async () => {
   packedFiles = packed[0].files.map((file: { path: string }) => file.path).sort();
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
   npm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
-  withoutPrism = await node(["--input-type=module", "-e", 'await import("bfl-finetune/testing")']).catch(
-    (error: { stderr: string }) => error.stderr,
-  );
+  withoutPrism = await node([
+    "--input-type=module",
+    "-e",
+    'const { startMockServer } = await import("bfl-finetune/testing"); await startMockServer();',
+  ]).catch((error: { stderr: string }) => error.stderr);
   // Prism is an optional peer: link the repo's copy rather than download it again.
   mkdirSync(path.join(project, "node_modules/@stoplight"), { recursive: true });
   symlinkSync(
@@ -98,9 +100,9 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     expect(JSON.parse(await node([file], env()))).toEqual(expected);
   });
 
-  it("without Prism installed, bfl-finetune/testing fails to import with what to install", () => {
+  it("without Prism installed, bfl-finetune/testing imports and startMockServer() says what to install", () => {
     expect(withoutPrism).toContain(
-      "bfl-finetune/testing needs Prism: run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
+      "bfl-finetune/testing needs Prism for startMockServer(): run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
     );
   });
 
