@@ -6,5 +6,10 @@
  *   and `@stoplight/prism-cli` needed, checked when it is called).
  */
 export { specPath } from "../spec-path.js";
+export { createFakeBfl, type FakeBfl, type FakeBflOptions, type FakeFinetune } from "./fake.js";
+export type { HttpAnswer } from "./fake-answers.js";
+export type { FakeRequest } from "./fake-handler.js";
+export type { FakeServer } from "./fake-listen.js";
+export type { Behaviour, ScenarioOptions, ScenarioTarget } from "./fake-scenarios.js";
 export { type MockServerOptions, startMockServer } from "./mock-server.js";
 export { type PrismServer, startPrism } from "./prism.js";
