@@ -17,24 +17,39 @@ export type Outcome =
   | { kind: "timeout" }
   | { kind: "reset" };
 
-const DETAILS: Record<number, string> = {
+/** Reason phrases, as an HTTP server sends them with the status line. */
+const REASONS: Record<number, string> = {
+  200: "OK",
   400: "Bad Request",
-  401: "Not authenticated",
-  402: "Insufficient credits",
-  403: "Not authenticated - Invalid Authentication",
-  404: "Finetune not found",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
-  429: "Too many requests",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Unavailable",
   504: "Gateway Timeout",
 };
 
+/** BFL's own wording where it has one; else the reason phrase. */
+const DETAILS: Record<number, string> = {
+  402: "Insufficient credits",
+  403: "Not authenticated - Invalid Authentication",
+  404: "Finetune not found",
+  429: "Too many active tasks",
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? "";
+}
+
 /** The `detail` BFL-like servers send with `status` when a scenario gives no body. */
 export function defaultDetail(status: number): string {
-  return DETAILS[status] ?? `HTTP ${status}`;
+  return DETAILS[status] ?? REASONS[status] ?? `HTTP ${status}`;
 }
 
 /** An outcome that sends `answer`, JSON unless its body is a string. */

@@ -7,7 +7,7 @@
  * - "reset": rejects with `TypeError("fetch failed")` whose `cause` has `code: "ECONNRESET"`, as
  *   Node's fetch (undici) does when the server drops the connection.
  */
-import type { Outcome } from "./fake-answers.js";
+import { type Outcome, reasonPhrase } from "./fake-answers.js";
 
 /** Node's fetch error for a connection the server dropped. */
 function connectionReset(): TypeError {
@@ -36,6 +36,10 @@ export function fakeFetch(
     const outcome = await handle(request);
     if (outcome.kind === "reset") throw connectionReset();
     if (outcome.kind === "timeout") return never(request.signal);
-    return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
+    return new Response(outcome.body, {
+      status: outcome.status,
+      statusText: reasonPhrase(outcome.status),
+      headers: outcome.headers,
+    });
   };
 }
