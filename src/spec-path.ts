@@ -11,5 +11,15 @@ export function fileUrlToPath(url: URL): string {
   return /^\/[A-Za-z]:\//.test(pathname) ? pathname.slice(1).replaceAll("/", "\\") : pathname;
 }
 
-/** The OpenAPI snapshot shipped with the package, the one the client was generated from. */
-export const specPath: string = fileUrlToPath(new URL("../openapi/openapi.json", import.meta.url));
+/** The spec's path next to the module at `moduleUrl`; empty when that module was not loaded from a file. */
+export function specPathFrom(moduleUrl: string | undefined): string {
+  if (!moduleUrl?.startsWith("file:")) return "";
+  return fileUrlToPath(new URL("../openapi/openapi.json", moduleUrl));
+}
+
+/**
+ * The OpenAPI snapshot shipped with the package, the one the client was generated from. Empty
+ * where this module was not loaded from a file (a bundle in a worker or a browser), where no
+ * file could be read anyway.
+ */
+export const specPath: string = specPathFrom(import.meta.url);

@@ -33,7 +33,11 @@ export interface MockServerOptions {
  * @throws {Error} when Prism is missing, cannot run on this Node, or the port is in use.
  */
 export function startMockServer(options: MockServerOptions = {}): Promise<PrismServer> {
-  const args = ["mock", options.spec ?? specPath];
+  const spec = options.spec ?? specPath;
+  if (!spec) {
+    return Promise.reject(new Error("startMockServer: the shipped spec has no file path here; pass `spec`"));
+  }
+  const args = ["mock", spec];
   if (options.dynamic) args.push("--dynamic");
   if (options.errors) args.push("--errors");
   return startPrism(args, {
