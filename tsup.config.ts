@@ -10,6 +10,8 @@ export default defineConfig([
     sourcemap: true,
     // Gives the CommonJS build of the testing entry an import.meta.url to find the shipped spec with.
     shims: true,
+    // Keep `node:` in the testing entry's lazy imports: Deno resolves `node:http`, not `http`.
+    removeNodeProtocol: false,
   },
   {
     // The CLI: one ESM file with a shebang. It loads the client with `import("./index.js")`; kept

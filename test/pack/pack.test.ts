@@ -17,7 +17,7 @@ let project: string;
 let server: FaultServer;
 /** Paths inside the tarball, as `npm pack --json` lists them. */
 let packedFiles: string[];
-/** What startMockServer() from bfl-finetune/testing printed before Prism was installed. */
+/** What the fake and startMockServer() from bfl-finetune/testing printed before Prism was installed. */
 let withoutPrism: string;
 
 function npm(args: string[], cwd: string): string {
@@ -43,8 +43,13 @@ beforeAll(async () => {
   withoutPrism = await node([
     "--input-type=module",
     "-e",
-    'const { startMockServer } = await import("bfl-finetune/testing"); await startMockServer();',
-  ]).catch((error: { stderr: string }) => error.stderr);
+    `import { createBflClient } from "bfl-finetune";
+import { createFakeBfl, startMockServer } from "bfl-finetune/testing";
+const fake = createFakeBfl({ finetunes: ["a", "b"] });
+await createBflClient({ apiKey: "k", fetch: fake.fetch }).deleteFinetune("a");
+console.log(JSON.stringify(fake.finetunes));
+await startMockServer();`,
+  ]).catch((error: { stdout: string; stderr: string }) => error.stdout + error.stderr);
   // Prism is an optional peer: link the repo's copy rather than download it again.
   mkdirSync(path.join(project, "node_modules/@stoplight"), { recursive: true });
   symlinkSync(
@@ -100,7 +105,8 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     expect(JSON.parse(await node([file], env()))).toEqual(expected);
   });
 
-  it("without Prism installed, bfl-finetune/testing imports and startMockServer() says what to install", () => {
+  it("without Prism installed, the fake works and startMockServer() says what to install", () => {
+    expect(withoutPrism).toMatch(/^\["b"\]\n/);
     expect(withoutPrism).toContain(
       "bfl-finetune/testing needs Prism for startMockServer(): run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
     );

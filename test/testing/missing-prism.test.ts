@@ -40,12 +40,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * Imports the compiled module in a fresh Node whose home and NODE_PATH hold no packages either,
- * then calls startMockServer().
+ * deletes a finetune through the fake, then calls startMockServer().
  */
 async function importTesting(app: "bare" | "old-prism"): Promise<{ code: number; stdout: string; stderr: string }> {
   const url = pathToFileURL(path.join(dir, app, "dist", "testing.mjs")).href;
-  const script = `const { startMockServer } = await import(${JSON.stringify(url)});
-console.log("imported");
+  const script = `const { createFakeBfl, startMockServer } = await import(${JSON.stringify(url)});
+const fake = createFakeBfl({ finetunes: ["a"] });
+const res = await fake.fetch("https://api.us1.bfl.ai/v1/delete_finetune", {
+  method: "POST", headers: { "x-key": "k", "content-type": "application/json" }, body: '{"finetune_id":"a"}',
+});
+console.log(res.status, JSON.stringify(fake.finetunes));
 try { await startMockServer(); } catch (e) { console.error(e.message); process.exitCode = 3; }`;
   return promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
     cwd: dir,
@@ -57,16 +61,16 @@ try { await startMockServer(); } catch (e) { console.error(e.message); process.e
 }
 
 describe("bfl-finetune/testing without a usable Prism", () => {
-  it("without @stoplight/prism-cli: imports, startMockServer() names the command that installs it", async () => {
+  it("without @stoplight/prism-cli: the fake works, startMockServer() names the command that installs it", async () => {
     const run = await importTesting("bare");
-    expect(run.stdout).toBe("imported\n");
+    expect(run.stdout).toBe("200 []\n");
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(`bfl-finetune/testing needs Prism for startMockServer(): run \`${INSTALL}\`\n`);
   });
 
-  it("with a Prism that needs a newer Node: imports, startMockServer() fails naming both versions", async () => {
+  it("with a Prism that needs a newer Node: the fake works, startMockServer() fails naming both versions", async () => {
     const run = await importTesting("old-prism");
-    expect(run.stdout).toBe("imported\n");
+    expect(run.stdout).toBe("200 []\n");
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(
       `bfl-finetune/testing: @stoplight/prism-cli 9.9.9 needs Node >=99.0.0 (this is ${process.versions.node}): run \`${INSTALL}\`\n`,
