@@ -8,7 +8,7 @@
 import { type OpenAPIOverlayAction, openapiFilter, openapiOverlay } from "openapi-format";
 import { isObject } from "../../src/utils/is-object.js";
 import { COVERED_OPERATIONS, type CoveredOperation, operationName } from "./covered-operations.ts";
-import { eachOperation } from "./openapi-operations.ts";
+import { eachOperation, resolveLocal } from "./openapi-operations.ts";
 import { SpecError } from "./spec-source.ts";
 
 type Doc = Record<string, unknown>;
@@ -18,23 +18,56 @@ const PRUNED_COMPONENTS = ["schemas", "parameters", "examples", "requestBodies",
 
 const filterKey = (op: Pick<CoveredOperation, "method" | "path">) => `${op.method.toUpperCase()}::${op.path}`;
 
-/** `doc` reduced to `covered` and what they reference; throws when one of them is missing. */
-export async function cutToCovered(doc: Doc, covered: readonly CoveredOperation[] = COVERED_OPERATIONS): Promise<Doc> {
-  const all = [...eachOperation(doc)];
-  const missing = covered.filter((c) => !all.some((op) => op.path === c.path && op.method === c.method));
-  if (missing.length > 0) throw new SpecError(`the document lacks ${missing.map(operationName).join(", ")}`);
-  const keep = new Set(covered.map(filterKey));
-  const operations = all.map(filterKey).filter((key) => !keep.has(key));
+/** `doc` reduced to the operations in `keep` that it has, and what they reference. */
+export async function cutTo(doc: Doc, keep: readonly Pick<CoveredOperation, "method" | "path">[]): Promise<Doc> {
+  const kept = new Set(keep.map(filterKey));
+  const operations = [...eachOperation(doc)].map(filterKey).filter((key) => !kept.has(key));
   // preserveEmptyObjects: an empty schema ({}, "anything") means something; keep the document's words.
   const filterSet = { operations, unusedComponents: PRUNED_COMPONENTS, preserveEmptyObjects: true };
-  const { data } = await openapiFilter(doc, { filterSet });
-  const cut = data as Doc;
-  // openapi-format keeps the document's tag list whole; keep the tags the covered operations use.
+  const cut = (await openapiFilter(doc, { filterSet })).data as Doc;
+  // Webhooks are operations the client never calls; the cut leaves them out like any other.
+  delete cut.webhooks;
+  // openapi-format keeps the document's tag list whole; keep the tags the kept operations use.
   const used = new Set(
     [...eachOperation(cut)].flatMap(({ operation }) => (Array.isArray(operation.tags) ? operation.tags : [])),
   );
   if (Array.isArray(cut.tags)) cut.tags = cut.tags.filter((tag) => isObject(tag) && used.has(tag.name));
+  if (isObject(cut.components)) {
+    const components = cut.components;
+    for (const [type, group] of Object.entries(components)) {
+      if (isObject(group) && Object.keys(group).length === 0) delete components[type];
+    }
+  }
+  assertRefsResolve(cut);
   return cut;
+}
+
+/**
+ * Every `$ref` and discriminator mapping of the cut must still resolve. openapi-format matches
+ * component names as written in the reference, so a name with an escaped "/" (`~1`) would be
+ * dropped while still used; that stops here rather than in a broken effective spec.
+ */
+function assertRefsResolve(doc: Doc, node: unknown = doc): void {
+  if (Array.isArray(node)) for (const item of node) assertRefsResolve(doc, item);
+  if (!isObject(node)) return;
+  const refs = typeof node.$ref === "string" ? [node.$ref] : [];
+  if (isObject(node.discriminator) && isObject(node.discriminator.mapping)) {
+    refs.push(...Object.values(node.discriminator.mapping).filter((r): r is string => typeof r === "string"));
+  }
+  for (const ref of refs) {
+    if (ref.startsWith("#/") && resolveLocal(doc, { $ref: ref }) === undefined) {
+      throw new SpecError(`cutting to the covered operations left ${ref} unresolved`);
+    }
+  }
+  for (const value of Object.values(node)) assertRefsResolve(doc, value);
+}
+
+/** `doc` reduced to the covered operations; throws when one of them is missing. */
+export async function cutToCovered(doc: Doc, covered: readonly CoveredOperation[] = COVERED_OPERATIONS): Promise<Doc> {
+  const all = [...eachOperation(doc)];
+  const missing = covered.filter((c) => !all.some((op) => op.path === c.path && op.method === c.method));
+  if (missing.length > 0) throw new SpecError(`the document lacks ${missing.map(operationName).join(", ")}`);
+  return cutTo(doc, covered);
 }
 
 export type OverlayAction = OpenAPIOverlayAction;

@@ -5,13 +5,12 @@
  *   overlay.yaml    our additions, an OpenAPI Overlay 1.0 document
  *   openapi.json    the effective spec, generated: pulled document, cut, overlay applied
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { isObject } from "../../src/utils/is-object.js";
 import { assertOverlay, buildEffectiveSpec, type Overlay } from "./effective-spec.ts";
-import { SpecError } from "./spec-source.ts";
+import { SpecError, sha256 } from "./spec-source.ts";
 
 export const SOURCE_FILE = "source.json";
 export const OVERLAY_FILE = "overlay.yaml";
@@ -34,19 +33,31 @@ export interface SourceRecord {
   infoVersion: string | null;
 }
 
-export const sha256 = (bytes: Buffer | string): string => createHash("sha256").update(bytes).digest("hex");
-
 async function readText(file: string): Promise<string> {
   return readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
     throw new SpecError(`cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
   });
 }
 
+/** JSON or YAML by the file's extension; a parse failure is a refusal naming the file. */
+function parseText(text: string, file: string): unknown {
+  const json = file.endsWith(".json");
+  try {
+    return json ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new SpecError(`${file} is not valid ${json ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
 export async function readSourceRecord(dir: string): Promise<SourceRecord> {
   const file = path.join(dir, SOURCE_FILE);
-  const record: unknown = JSON.parse(await readText(file));
-  if (!isObject(record) || typeof record.file !== "string" || typeof record.sha256 !== "string") {
-    throw new SpecError(`${file} does not name the pulled file and its sha256`);
+  const record = parseText(await readText(file), file);
+  if (
+    !isObject(record) ||
+    typeof record.sha256 !== "string" ||
+    ![PULLED_JSON, PULLED_YAML].includes(String(record.file))
+  ) {
+    throw new SpecError(`${file} does not name the pulled file (${PULLED_JSON} or ${PULLED_YAML}) and its sha256`);
   }
   return record as unknown as SourceRecord;
 }
@@ -61,18 +72,12 @@ export async function readPulled(dir: string, record: SourceRecord): Promise<Rec
     throw new SpecError(`${file} is not the document ${SOURCE_FILE} records (sha256 differs): pull it again`);
   }
   const text = bytes.toString("utf8");
-  return (record.file.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown>;
+  return parseText(text, file) as Record<string, unknown>;
 }
 
 export async function readOverlay(dir: string): Promise<Overlay> {
   const file = path.join(dir, OVERLAY_FILE);
-  let overlay: unknown;
-  try {
-    overlay = parseYaml(await readText(file));
-  } catch (error) {
-    if (error instanceof SpecError) throw error;
-    throw new SpecError(`${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
-  }
+  const overlay = parseText(await readText(file), file);
   assertOverlay(overlay, file);
   return overlay;
 }
