@@ -144,10 +144,12 @@ describe("API key", () => {
 });
 
 describe("base URL", () => {
-  it("defaults to the spec's server, read from the generated contract", async () => {
+  it("defaults to the finetune operations' server in the spec, read from the generated contract", async () => {
     vi.stubEnv("BFL_BASE_URL", "");
     const spec = JSON.parse(readFileSync("openapi/openapi.json", "utf8"));
-    expect(SPEC_SERVER_URL).toBe(spec.servers[0].url);
+    // BFL's document names api.bfl.ai for the whole API and api.us1.bfl.ai on the finetune operations.
+    expect(SPEC_SERVER_URL).toBe(spec.paths["/v1/delete_finetune"].post.servers[0].url);
+    expect(SPEC_SERVER_URL).not.toBe(spec.servers[0].url);
     const urls: string[] = [];
     const client = createBflClient({ apiKey: TEST_KEY, fetch: recordingFetch(urls) });
     expect(client.baseUrl).toBe(SPEC_SERVER_URL);
