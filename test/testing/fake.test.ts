@@ -66,6 +66,16 @@ describe("state", () => {
     expect(await details(fake, "a")).toEqual({ status: 404, body: { detail: "Finetune not found" } });
   });
 
+  it("the client's listFinetunes and getFinetuneDetails see the same state", async () => {
+    const fake = createFakeBfl({ finetunes: ["a", { id: "b", details: { trigger_word: "XYZ" } }] });
+    const bfl = clientOf(fake);
+    await expect(bfl.listFinetunes()).resolves.toEqual({ finetunes: ["a", "b"] });
+    await expect(bfl.getFinetuneDetails("b")).resolves.toEqual({ finetune_details: { trigger_word: "XYZ" } });
+    await bfl.deleteFinetune("b");
+    await expect(bfl.listFinetunes()).resolves.toEqual({ finetunes: ["a"] });
+    expect(await rejectionOf(bfl.getFinetuneDetails("b"))).toBeInstanceOf(BflNotFoundError);
+  });
+
   it("each fake has its own state", async () => {
     const one = createFakeBfl({ finetunes: ["a"] });
     const two = createFakeBfl({ finetunes: ["a"] });
@@ -188,7 +198,8 @@ describe("scenarios: HTTP answers", () => {
   ])("%i reaches the client as its typed error, state unchanged", async (status, type) => {
     const fake = createFakeBfl({ finetunes: ["a"] });
     fake.scenario("a", { status });
-    const error = await rejectionOf(clientOf(fake).deleteFinetune("a"));
+    // No 429 wait allowed: the rate limit reaches the caller at once.
+    const error = await rejectionOf(clientOf(fake, { rateLimit: { maxTotalWaitMs: 0 } }).deleteFinetune("a"));
     expect(error).toBeInstanceOf(type);
     expect(error).toMatchObject({ status, body: { detail: expect.any(String) } });
     expect(fake.finetunes).toEqual(["a"]);
