@@ -39,7 +39,7 @@ const KEY_HEADERS: ReadonlySet<string> = new Set(
   OPERATIONS.flatMap((op) => (op.apiKeyHeader === null ? [] : [op.apiKeyHeader.toLowerCase()])),
 );
 
-/** A 200 whose body breaks the operation's 200 schema: a required field left out, else a bare string. */
+/** A 200 whose body breaks the operation's 200 schema: a required field left out, else a body that is not JSON. */
 function invalidBody(op: OperationSpec, answer: Outcome): Outcome {
   const schema = op.responses["200"];
   const required = schema ? resolveSchema(schema).required : undefined;

@@ -307,6 +307,9 @@ describe("scenarios without an answer, through fake.fetch", () => {
     expect(error).toBeInstanceOf(BflResponseValidationError);
     expect(error).toMatchObject({ status: 200, issues: [{ path: "status", message: "required field is missing" }] });
     expect(fake.finetunes).toEqual([]);
+    fake.scenario("gone", "invalid-body");
+    const unknown = await rejectionOf(clientOf(fake).deleteFinetune("gone"));
+    expect(unknown).toMatchObject({ status: 200, issues: [{ path: "", message: "body is not JSON" }] });
   });
 });
 
