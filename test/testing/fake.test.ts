@@ -300,6 +300,17 @@ describe("scenarios without an answer, through fake.fetch", () => {
     expect(await rejectionOf(clientOf(fake).deleteFinetune("a"))).toBeInstanceOf(BflNotFoundError);
   });
 
+  it("ambiguous, retried by the client: the 404 carries the facts that make it 'already gone'", async () => {
+    const fake = createFakeBfl({ finetunes: ["a"] });
+    fake.scenario("a", "ambiguous");
+    const error = await rejectionOf(
+      clientOf(fake, { maxRetries: 1, backoff: { initialDelayMs: 1 } }).deleteFinetune("a"),
+    );
+    expect(error).toBeInstanceOf(BflNotFoundError);
+    expect(error).toMatchObject({ attempts: 2, afterAmbiguousAttempt: true, sentWithoutAnswer: true });
+    expect(fake.requests.map((r) => r.outcome)).toEqual(["reset", 404]);
+  });
+
   it("invalid-body: the delete happens and the 200 breaks the spec (BflResponseValidationError)", async () => {
     const fake = createFakeBfl({ finetunes: ["a"] });
     fake.scenario("a", "invalid-body");
