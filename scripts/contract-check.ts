@@ -13,7 +13,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { isLoopbackHost, SPEC_SERVER_URL } from "../src/config.js";
-import { specPath, startPrism } from "../src/testing.js";
+import { specPath, startPrism } from "../src/testing/index.js";
 import { VERSION } from "../src/version.js";
 import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes } from "./lib/drift-probes.js";
 

@@ -3,7 +3,7 @@
  * suite's global setup uses, once per run), and the whole `npx vitest run`.
  */
 import { spawn } from "node:child_process";
-import { startMockServer } from "../../src/testing.js";
+import { startMockServer } from "../../src/testing/index.js";
 import { childEnv } from "./cold-start.js";
 import { median } from "./stats.js";
 
