@@ -161,6 +161,6 @@ export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: 
   );
   if (inputError !== undefined) throw inputError;
   if (interrupted) return 130;
-  const { deleted, "already-gone": gone, failed, unknown, "not-attempted": skipped } = reporter.counts;
-  return complete && failed + unknown + skipped === 0 && deleted + gone > 0 ? 0 : 1;
+  const notGone = lib.DELETE_OUTCOMES.filter((name) => !lib.isGone(name) && reporter.counts[name] > 0);
+  return complete && notGone.length === 0 ? 0 : 1;
 }
