@@ -101,10 +101,12 @@ export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: 
 
   let interrupted = false;
   let stdoutClosed = false;
-  const interrupt = new AbortController();
+  // One controller per delete in flight rather than one signal shared by all, so no listeners
+  // pile up on a single signal at high concurrency.
+  const inFlight = new Set<AbortController>();
   const onSigint = () => {
     interrupted = true;
-    interrupt.abort(new Error("interrupted"));
+    for (const controller of inFlight) controller.abort(new Error("interrupted"));
   };
   // Once: a second Ctrl+C gets Node's default and ends the process at once.
   process.once("SIGINT", onSigint);
@@ -123,11 +125,14 @@ export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: 
     await runPool(
       ids.iterator,
       async (id) => {
+        const controller = new AbortController();
+        inFlight.add(controller);
         const outcome = await client
-          .deleteFinetune(id, { signal: interrupt.signal })
+          .deleteFinetune(id, { signal: controller.signal })
           .then(lib.deletedOutcome, (error: unknown) =>
             lib.classifyDelete(error, { ignoreMissing: options.ignoreMissing }),
-          );
+          )
+          .finally(() => inFlight.delete(controller));
         reporter.report({ id, ...outcome });
       },
       {
