@@ -6,7 +6,7 @@
  * const outcome = await bfl.deleteFinetune(id).then(deletedOutcome, (error) => classifyDelete(error));
  * ```
  */
-import { BflAbortError, BflApiError, BflNotFoundError, BflResponseValidationError } from "./errors.js";
+import { BflAbortError, BflApiError, BflError, BflNotFoundError, BflResponseValidationError } from "./errors.js";
 import type { DeleteFinetuneResponse } from "./types.js";
 
 /** Every outcome, in the order reports list them. */
@@ -56,15 +56,6 @@ export function notAttemptedOutcome(reason = "not sent: the batch was interrupte
   return { outcome: "not-attempted", ok: false, status: null, error: { name: "NotAttempted", message: reason } };
 }
 
-/** Reads one of the facts every operation error carries; missing means false / unknown. */
-const fact = (error: unknown, name: "sentWithoutAnswer" | "afterAmbiguousAttempt"): boolean =>
-  (error as Record<string, unknown> | null)?.[name] === true;
-
-const attemptsOf = (error: unknown): number | undefined => {
-  const attempts = (error as { attempts?: unknown } | null)?.attempts;
-  return typeof attempts === "number" ? attempts : undefined;
-};
-
 /** Error texts are printed one per line, whatever a server put in them. */
 const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 
@@ -74,7 +65,7 @@ function describeError(error: unknown): { name: string; message: string } {
   return { name: "Error", message: oneLine(String(error)) };
 }
 
-/** The outcome of a delete that threw `error`. */
+/** The outcome of a delete that threw `error`, from the call facts every {@link BflError} carries. */
 export function classifyDelete(error: unknown, options: ClassifyOptions = {}): DeleteOutcome {
   const status = error instanceof BflApiError ? error.status : null;
   const described = describeError(error);
@@ -83,16 +74,15 @@ export function classifyDelete(error: unknown, options: ClassifyOptions = {}): D
     const warning = `the server accepted the delete (${error.status}) but its answer breaks the API spec: ${fields}`;
     return { outcome: "deleted", ok: true, status: error.status, warning: oneLine(warning) };
   }
-  const is404 = error instanceof BflNotFoundError || status === 404;
-  if (
-    is404 &&
-    (options.ignoreMissing === true || (error instanceof BflNotFoundError && fact(error, "afterAmbiguousAttempt")))
-  ) {
+  const gone = error instanceof BflNotFoundError && (error.afterAmbiguousAttempt || options.ignoreMissing === true);
+  if (gone || (status === 404 && options.ignoreMissing === true)) {
     return { outcome: "already-gone", ok: true, status: 404, error: described };
   }
-  if (error instanceof BflAbortError && attemptsOf(error) === 0) {
+  if (error instanceof BflAbortError && error.attempts === 0) {
     return { outcome: "not-attempted", ok: false, status: null, error: described };
   }
-  if (fact(error, "sentWithoutAnswer")) return { outcome: "unknown", ok: false, status, error: described };
+  if (error instanceof BflError && error.sentWithoutAnswer) {
+    return { outcome: "unknown", ok: false, status, error: described };
+  }
   return { outcome: "failed", ok: false, status, error: described };
 }

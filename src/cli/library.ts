@@ -7,26 +7,15 @@ import type * as Library from "../index.js";
 import type { ApiOptions } from "./args.js";
 
 export type Lib = typeof Library;
+export type CliClient = Library.BflClient;
 
 /** What the CLI reads from its environment; only this, never process.env, when `run()` is embedded. */
-export type Env = Record<string, string | undefined>;
-
-// TEMPORARY shim for the contract in /work/brief.md until the shared layer is merged from main.
-type RequestOptions = Parameters<ReturnType<Lib["createBflClient"]>["deleteFinetune"]>[1];
-type ContractOptions = Parameters<Lib["createBflClient"]>[0] & { env?: Env; maxConcurrency?: number };
-export interface CliClient extends ReturnType<Lib["createBflClient"]> {
-  listFinetunes(options?: RequestOptions): Promise<{ finetunes: unknown[] }>;
-  getFinetuneDetails(id: string, options?: RequestOptions): Promise<{ finetune_details: Record<string, unknown> }>;
-}
+export type Env = Library.Env;
 
 /** The client for one command: flags over `env`, the concurrency bound handed to the client's gate. */
 export function createCliClient(lib: Lib, env: Env, options: ApiOptions & { concurrency?: number }): CliClient {
-  const create = lib.createBflClient as unknown as (options: ContractOptions) => CliClient;
-  return create({
+  return lib.createBflClient({
     env,
-    // TEMPORARY until `env` is merged: the library reads process.env by itself before that.
-    ...(env.BFL_API_KEY === undefined ? {} : { apiKey: env.BFL_API_KEY }),
-    ...(env.BFL_BASE_URL === undefined ? {} : { baseUrl: env.BFL_BASE_URL }),
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),

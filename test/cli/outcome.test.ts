@@ -1,8 +1,9 @@
-/** The outcome of one delete (src/outcome.ts), from the error facts alone: no server, no process. */
+/** The outcome of one delete (src/outcome.ts), from the errors' call facts alone: no server, no process. */
 import { describe, expect, it } from "vitest";
 import {
   BflAbortError,
   BflConnectionError,
+  type BflErrorOptions,
   BflNotFoundError,
   BflResponseValidationError,
   BflServerError,
@@ -10,24 +11,17 @@ import {
 } from "../../src/errors.js";
 import { classifyDelete, DELETE_OUTCOMES, deletedOutcome, isGone, notAttemptedOutcome } from "../../src/outcome.js";
 
-type Facts = { attempts?: number; afterAmbiguousAttempt?: boolean; sentWithoutAnswer?: boolean };
+type Facts = BflErrorOptions;
 
-/** Sets the facts an operation error carries, however the class stores them. */
-function withFacts<E extends Error>(error: E, facts: Facts): E {
-  for (const [name, value] of Object.entries(facts)) {
-    Object.defineProperty(error, name, { value, configurable: true, enumerable: true });
-  }
-  return error;
-}
-
-const init = (status: number) => ({
+const init = (status: number, facts: Facts) => ({
   status,
   statusText: "",
   headers: new Headers(),
   body: { detail: "Finetune not found" },
   attempts: 1,
+  ...facts,
 });
-const notFound = (facts: Facts) => withFacts(new BflNotFoundError(init(404)), facts);
+const notFound = (facts: Facts) => new BflNotFoundError(init(404, facts));
 const okBody = { status: "success", message: "gone", deleted_finetune_id: "a", timestamp: "2026-11-29T12:00:00Z" };
 
 describe("classifyDelete", () => {
@@ -55,32 +49,32 @@ describe("classifyDelete", () => {
 
   it("ignoreMissing makes every 404 already-gone, and nothing else", () => {
     expect(classifyDelete(notFound({ attempts: 1 }), { ignoreMissing: true }).outcome).toBe("already-gone");
-    const server = withFacts(new BflServerError(init(503)), { attempts: 3 });
+    const server = new BflServerError(init(503, { attempts: 3 }));
     expect(classifyDelete(server, { ignoreMissing: true }).outcome).toBe("failed");
   });
 
   it("an abort before anything was sent is not-attempted; one in flight is unknown", () => {
-    const before = withFacts(new BflAbortError("aborted"), { attempts: 0, sentWithoutAnswer: false });
+    const before = new BflAbortError("aborted", { attempts: 0, sentWithoutAnswer: false });
     expect(classifyDelete(before)).toMatchObject({ outcome: "not-attempted", ok: false, status: null });
-    const during = withFacts(new BflAbortError("aborted"), { attempts: 1, sentWithoutAnswer: true });
+    const during = new BflAbortError("aborted", { attempts: 1, sentWithoutAnswer: true });
     expect(classifyDelete(during)).toMatchObject({ outcome: "unknown", ok: false, status: null });
   });
 
   it("timeouts and resets after sending are unknown; a refused connection is failed", () => {
-    const timeout = withFacts(new BflTimeoutError("timed out", 3), { sentWithoutAnswer: true });
+    const timeout = new BflTimeoutError("timed out", { attempts: 3, sentWithoutAnswer: true });
     expect(classifyDelete(timeout)).toMatchObject({
       outcome: "unknown",
       status: null,
       error: { name: "BflTimeoutError" },
     });
-    const refused = withFacts(new BflConnectionError("refused", 1), { sentWithoutAnswer: false });
+    const refused = new BflConnectionError("refused", { attempts: 1, sentWithoutAnswer: false });
     expect(classifyDelete(refused)).toMatchObject({ outcome: "failed", status: null });
   });
 
   it("a 5xx after an attempt that got no answer is unknown, keeping the last status", () => {
-    const error = withFacts(new BflServerError(init(502)), { attempts: 3, sentWithoutAnswer: true });
+    const error = new BflServerError(init(502, { attempts: 3, sentWithoutAnswer: true }));
     expect(classifyDelete(error)).toMatchObject({ outcome: "unknown", status: 502 });
-    const answered = withFacts(new BflServerError(init(502)), { attempts: 3, sentWithoutAnswer: false });
+    const answered = new BflServerError(init(502, { attempts: 3, sentWithoutAnswer: false }));
     expect(classifyDelete(answered)).toMatchObject({ outcome: "failed", status: 502 });
   });
 
