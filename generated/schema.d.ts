@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/v1/finetune_details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finetune Details
+         * @description Get details about the training parameters and other metadata connected to a specific finetune_id that was created by the user.
+         */
+        get: operations["finetune_details_v1_finetune_details_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/my_finetunes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Finetunes
+         * @description List all finetune_ids created by the user
+         */
+        get: operations["my_finetunes_v1_my_finetunes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/delete_finetune": {
         parameters: {
             query?: never;
@@ -32,7 +72,7 @@ export interface components {
         DeleteFinetuneInputs: {
             /**
              * Finetune Id
-             * @description ID of the fine-tuned model you want to delete.
+             * @description Name of the LoRA to delete.
              * @example my-finetune
              */
             finetune_id: string;
@@ -42,32 +82,46 @@ export interface components {
             /**
              * Status
              * @description Status of the deletion
-             * @example success
              */
             status: string;
             /**
              * Message
              * @description Message about the deletion
-             * @example Finetune my-finetune deleted successfully
              */
             message: string;
             /**
              * Deleted Finetune Id
              * @description ID of the deleted finetune
-             * @example my-finetune
              */
             deleted_finetune_id: string;
             /**
              * Timestamp
              * @description Timestamp of the deletion
-             * @example 2026-11-29T12:00:00Z
              */
             timestamp: string;
+        };
+        /** FinetuneDetailResponse */
+        FinetuneDetailResponse: {
+            /**
+             * Finetune Details
+             * @description Details about the parameters used for finetuning
+             */
+            finetune_details: {
+                [key: string]: unknown;
+            };
         };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** MyFinetunesResponse */
+        MyFinetunesResponse: {
+            /**
+             * Finetunes
+             * @description List of finetunes created by the user
+             */
+            finetunes: unknown[];
         };
         /** ValidationError */
         ValidationError: {
@@ -87,6 +141,57 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    finetune_details_v1_finetune_details_get: {
+        parameters: {
+            query: {
+                finetune_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinetuneDetailResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_finetunes_v1_my_finetunes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyFinetunesResponse"];
+                };
+            };
+        };
+    };
     delete_finetune_v1_delete_finetune_post: {
         parameters: {
             query?: never;

@@ -1,85 +1,84 @@
 /**
- * Generates everything in generated/ from the pinned snapshot in openapi/:
- * - generated/schema.d.ts: path and schema types, by openapi-typescript's own CLI;
- * - generated/contract.ts: the runtime facts the facade needs from the spec (default server,
- *   2xx response schemas), so they cannot drift from the types.
- *
- * `--check` regenerates in memory and exits 1 when a committed file is stale.
+ * `npm run generate`: openapi/ -> the effective spec -> generated/.
+ *   1. openapi/<pulled file> (checked against source.json's sha256), cut to the covered operations,
+ *      with openapi/overlay.yaml applied -> openapi/openapi.json
+ *   2. openapi/openapi.json -> generated/schema.d.ts (openapi-typescript)
+ *   3. openapi/openapi.json -> generated/contract.ts (what the facade needs at run time)
+ * `--check` builds all three in memory and exits 1, in one line, when any committed one is stale.
  */
-import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
+import { prettyJson } from "./lib/atomic-write.ts";
 import { renderContract } from "./lib/contract.ts";
+import { EFFECTIVE_FILE, effectiveSpecOf } from "./lib/spec-files.ts";
 
-const HELP = `Usage: tsx scripts/generate.ts [--check] [--input FILE] [--out-dir DIR]
+const HELP = `Usage: npm run generate [-- --check] [--openapi-dir DIR] [--out-dir DIR]
 
-Generates generated/schema.d.ts (openapi-typescript) and generated/contract.ts from the snapshot.
+Builds openapi/openapi.json (the pulled document cut to the covered operations, overlay applied),
+then generated/schema.d.ts (openapi-typescript) and generated/contract.ts from it.
 
 Options:
-  --check          Do not write; exit 1 if generated/ differs from a fresh generation
-  --input FILE     OpenAPI document (default: openapi/openapi.json)
-  --out-dir DIR    Output folder (default: generated)
-  -h, --help       Show this help`;
+  --check             Write nothing; exit 1 if any of the three files is stale
+  --openapi-dir DIR   Folder with source.json, the pulled document and overlay.yaml (default: openapi)
+  --out-dir DIR       Folder for schema.d.ts and contract.ts (default: generated)
+  -h, --help          Show this help`;
 
 const root = path.resolve(import.meta.dirname, "..");
+const rel = (file: string) => path.relative(root, file) || file;
 
 function fail(message: string): never {
-  console.error(`generate: ${message}`);
+  console.error(`generate: ${message.split("\n")[0]}`);
   process.exit(1);
 }
 
-function runOpenapiTypescript(input: string, output: string, check: boolean): void {
-  const require = createRequire(import.meta.url);
-  const cli = path.join(path.dirname(require.resolve("openapi-typescript/package.json")), "bin/cli.js");
-  const args = [cli, input, "--output", output, ...(check ? ["--check"] : [])];
-  const result = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
-  if (result.status === 0) return;
-  const detail = `${result.stderr}${result.stdout}`.trim().split("\n").filter(Boolean).at(-1) ?? "";
-  if (check) {
-    fail(`${path.relative(root, output)} is stale against ${path.relative(root, input)}: run \`npm run generate\``);
-  }
-  fail(`openapi-typescript failed on ${path.relative(root, input)}: ${detail}`);
+async function renderAll(openapiDir: string, outDir: string): Promise<Map<string, string>> {
+  const spec = await effectiveSpecOf(openapiDir);
+  // biome-ignore lint/suspicious/noExplicitAny: openapi-typescript takes its own OpenAPI3 type
+  const types = `${COMMENT_HEADER}${astToString(await openapiTS(spec as any))}`;
+  return new Map([
+    [path.join(openapiDir, EFFECTIVE_FILE), prettyJson(spec)],
+    [path.join(outDir, "schema.d.ts"), types],
+    [path.join(outDir, "contract.ts"), renderContract(spec, `${path.basename(openapiDir)}/${EFFECTIVE_FILE}`)],
+  ]);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      check: { type: "boolean", default: false },
-      input: { type: "string", default: "openapi/openapi.json" },
-      "out-dir": { type: "string", default: "generated" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
+  let values: { check: boolean; "openapi-dir": string; "out-dir": string; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        check: { type: "boolean", default: false },
+        "openapi-dir": { type: "string", default: "openapi" },
+        "out-dir": { type: "string", default: "generated" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message} (see --help)`);
+  }
   if (values.help) {
     console.log(HELP);
     return;
   }
-  const input = path.resolve(root, values.input);
-  const outDir = path.resolve(root, values["out-dir"]);
-  const contractFile = path.join(outDir, "contract.ts");
-
-  let spec: unknown;
-  try {
-    spec = JSON.parse(await readFile(input, "utf8"));
-  } catch (error) {
-    fail(`cannot read ${values.input}: ${(error as Error).message}`);
-  }
-  runOpenapiTypescript(input, path.join(outDir, "schema.d.ts"), values.check);
-
-  const contract = renderContract(spec, path.basename(input));
+  const openapiDir = path.resolve(values["openapi-dir"]);
+  const files = await renderAll(openapiDir, path.resolve(values["out-dir"]));
   if (values.check) {
-    const current = await readFile(contractFile, "utf8").catch(() => "");
-    if (current !== contract) {
-      fail(`${path.relative(root, contractFile)} is stale against ${values.input}: run \`npm run generate\``);
+    const stale: string[] = [];
+    for (const [file, text] of files)
+      if ((await readFile(file, "utf8").catch(() => "")) !== text) stale.push(rel(file));
+    if (stale.length > 0) {
+      fail(
+        `${stale.join(", ")} ${stale.length > 1 ? "are" : "is"} stale against ${rel(openapiDir)}: run \`npm run generate\``,
+      );
     }
-    console.log("generate: generated/ is up to date");
+    console.log("generate: openapi/openapi.json and generated/ are up to date");
     return;
   }
-  await writeFile(contractFile, contract);
-  console.log(`generate: wrote ${path.relative(root, outDir)}/schema.d.ts and contract.ts`);
+  for (const [file, text] of files) await writeFile(file, text);
+  console.log(`generate: wrote ${[...files.keys()].map(rel).join(", ")}`);
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -1,35 +1,76 @@
 /**
- * `npm run spec:pull`: pulls the upstream OpenAPI document into the pinned snapshot, safely.
- * Everything is checked before anything is written, and the write is atomic: on any failure
- * openapi/openapi.json and openapi/source.json stay byte-for-byte as they were.
+ * `npm run spec:pull`: pulls BFL's OpenAPI document into openapi/, exactly as received, safely.
+ * Everything is checked before anything is written, and the write is atomic: on any failure the
+ * pulled copy and openapi/source.json stay byte-for-byte as they were. The effective spec and
+ * generated/ are `npm run generate`'s job (regen runs both).
  */
-import { readFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { prettyJson, replaceFiles } from "./lib/atomic-write.ts";
-import { prunePaths } from "./lib/prune.ts";
-import { assertFacadeNeeds, assertOpenApi3, assertValid, type OpenApiDoc } from "./lib/spec-checks.ts";
+import { COVERED_OPERATIONS, operationName } from "./lib/covered-operations.ts";
+import { buildEffectiveSpec, cutTo } from "./lib/effective-spec.ts";
+import { eachOperation } from "./lib/openapi-operations.ts";
+import {
+  assertFacadeNeeds,
+  assertOpenApi3,
+  assertValid,
+  type Finding,
+  formatFinding,
+  type OpenApiDoc,
+} from "./lib/spec-checks.ts";
 import { diffSpecs, formatReport } from "./lib/spec-diff.ts";
-import { DEFAULT_LIMITS, type FetchedSpec, fetchSpec, parseSpec, SpecError } from "./lib/spec-source.ts";
+import {
+  type Origin,
+  OVERLAY_FILE,
+  PULLED_JSON,
+  PULLED_YAML,
+  readOverlay,
+  readPulled,
+  readSourceRecord,
+  SOURCE_FILE,
+  type SourceRecord,
+} from "./lib/spec-files.ts";
+import {
+  DEFAULT_LIMITS,
+  type FetchedSpec,
+  fetchSpec,
+  formatOf,
+  isUrl,
+  parseSpec,
+  SpecError,
+} from "./lib/spec-source.ts";
 
 export const DEFAULT_SOURCE = "https://api.bfl.ai/openapi.json";
+/** How many lint findings the report prints; `npm run lint:spec -- FILE` lists them all. */
+const MAX_FINDINGS = 10;
 
-const HELP = `Usage: npm run spec:pull -- [--from URL|FILE] [--paths P1,P2] [--dry-run] [options]
+const HELP = `Usage: npm run spec:pull -- [--from URL|FILE] [--origin github:OWNER/REPO/PATH@COMMIT] [options]
 
 Pulls an OpenAPI 3.x document (JSON; YAML when the source is .yaml/.yml, served as YAML, or does
-not start with "{"), checks it, prints what changed for this client, and replaces
-openapi/openapi.json atomically, recording provenance in openapi/source.json.
-Then run \`npm run generate\` (or use \`npm run regen\`, which does both and type-checks).
+not start with "{"), checks it, prints what changed for this client, and stores it in openapi/
+exactly as received (upstream.json, or upstream.yaml), with where, when and its sha256 in
+openapi/source.json. Then run \`npm run generate\` (or \`npm run regen\`, which pulls, generates and
+type-checks).
+
+Refused (exit 1, nothing written): not OpenAPI 3.x, structurally invalid, an external $ref, an
+error inside a covered operation (${COVERED_OPERATIONS.map(operationName).join(", ")}),
+or a covered operation without what the client sends or reads.
+Reported, not refused: other lint findings, e.g. an operation the client does not call that
+declares no security, and overlay actions that no longer match (npm run generate fails on those).
 
 Options:
   --from URL|FILE        Source (default ${DEFAULT_SOURCE})
-  --paths P1,P2          Keep only these paths and what they reference (e.g. /v1/delete_finetune)
+  --origin github:OWNER/REPO/PATH@COMMIT
+                         Where a local FILE was taken from, recorded in source.json. Without it, a
+                         file with the bytes already recorded keeps the recorded origin.
+  --all-paths            Report changes in every operation, not only the covered ones
   --dry-run              Check and report; write nothing
   --fail-on-breaking     Exit 1, writing nothing, when the report has a breaking change
   --timeout-ms N         Time allowed for the download (default 30000)
   --max-bytes N          Size cap of the download (default 20971520, 20 MiB)
-  --out-dir DIR          Snapshot folder (default openapi)
+  --out-dir DIR          Folder of the pulled copy, source.json and overlay.yaml (default openapi)
   -h, --help             Show this help
 
 Exit codes: 0 written (or dry run), 1 refused (nothing written), 2 bad usage or a write error.`;
@@ -41,9 +82,18 @@ function positiveInt(flag: string, value: string): number {
   return n;
 }
 
+/** `github:OWNER/REPO/PATH@COMMIT` -> { repository, path, commit }. */
+export function parseOrigin(value: string): Origin {
+  const match = /^github:([\w.-]+\/[\w.-]+)\/(.+)@([0-9a-f]{7,40})$/i.exec(value);
+  if (!match) throw new Error(`--origin must look like github:OWNER/REPO/PATH@COMMIT, got "${value}"`);
+  const [, repository = "", file = "", commit = ""] = match;
+  return { repository, path: file, commit };
+}
+
 export interface PullOptions {
   from: string;
-  paths: string[] | undefined;
+  origin: Origin | undefined;
+  allPaths: boolean;
   dryRun: boolean;
   failOnBreaking: boolean;
   timeoutMs: number;
@@ -57,7 +107,8 @@ export function parsePullArgs(argv: string[]): PullOptions | "help" {
     strict: true,
     options: {
       from: { type: "string", default: DEFAULT_SOURCE },
-      paths: { type: "string" },
+      origin: { type: "string" },
+      "all-paths": { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
       "fail-on-breaking": { type: "boolean", default: false },
       "timeout-ms": { type: "string", default: String(DEFAULT_LIMITS.timeoutMs) },
@@ -67,13 +118,11 @@ export function parsePullArgs(argv: string[]): PullOptions | "help" {
     },
   });
   if (values.help) return "help";
-  const paths = values.paths
-    ?.split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
+  if (values.origin !== undefined && isUrl(values.from)) throw new Error("--origin is for a local --from FILE");
   return {
     from: values.from,
-    paths: paths && paths.length > 0 ? paths : undefined,
+    origin: values.origin === undefined ? undefined : parseOrigin(values.origin),
+    allPaths: values["all-paths"],
     dryRun: values["dry-run"],
     failOnBreaking: values["fail-on-breaking"],
     timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
@@ -82,29 +131,62 @@ export function parsePullArgs(argv: string[]): PullOptions | "help" {
   };
 }
 
-/** The snapshot now in `outDir`, or undefined when there is none (a first pull). */
-async function readSnapshot(file: string): Promise<unknown> {
-  const text = await readFile(file, "utf8").catch(() => undefined);
-  if (text === undefined) return undefined;
+interface Previous {
+  record: SourceRecord;
+  doc: Record<string, unknown>;
+}
+
+/** The pull now in `outDir`, or undefined when there is none (a first pull). */
+async function readPrevious(outDir: string): Promise<Previous | undefined> {
   try {
-    return JSON.parse(text);
-  } catch {
-    throw new SpecError(`the current ${file} is not valid JSON; restore it (git checkout) before pulling`);
+    const record = await readSourceRecord(outDir);
+    return { record, doc: await readPulled(outDir, record) };
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.endsWith(`${SOURCE_FILE}: no such file`)) return undefined;
+    throw new SpecError(`${message.split("\n")[0]}; restore ${outDir} (git checkout) before pulling`);
   }
 }
 
-/** What openapi/source.json records about a pull. */
-function provenance(options: PullOptions, fetched: FetchedSpec, doc: OpenApiDoc) {
+/** Where this pull came from: --origin, else a URL, else the recorded origin if the bytes are the same. */
+function originOf(options: PullOptions, fetched: FetchedSpec, previous: Previous | undefined): Origin {
+  if (options.origin) return options.origin;
+  if (isUrl(options.from)) return { url: options.from };
+  if (previous && previous.record.sha256 === fetched.sha256) return previous.record.origin;
+  return { file: options.from };
+}
+
+function sourceRecord(file: string, origin: Origin, fetched: FetchedSpec, doc: OpenApiDoc): SourceRecord {
   const info = (doc.info ?? {}) as { version?: unknown };
   return {
-    source: options.from,
+    origin,
+    file,
     sha256: fetched.sha256,
     bytes: fetched.bytes.length,
-    fetchedAt: new Date().toISOString(),
+    pulledAt: new Date().toISOString(),
     openapi: doc.openapi,
-    infoVersion: info.version ?? null,
-    paths: options.paths ?? null,
+    infoVersion: typeof info.version === "string" ? info.version : null,
   };
+}
+
+function printFindings(findings: Finding[], from: string): void {
+  if (findings.length === 0) return;
+  console.log(`Lint findings, reported, not refused (${findings.length}):`);
+  for (const finding of findings.slice(0, MAX_FINDINGS)) console.log(`  - ${formatFinding(finding)}`);
+  if (findings.length > MAX_FINDINGS) {
+    console.log(`  … and ${findings.length - MAX_FINDINGS} more (npm run lint:spec -- ${from} lists all)`);
+  }
+}
+
+/** Whether our overlay still applies to the new document; a failure is reported here, fatal in generate. */
+async function printOverlayStatus(doc: OpenApiDoc, outDir: string): Promise<void> {
+  try {
+    const overlay = await readOverlay(outDir);
+    await buildEffectiveSpec(doc, overlay, path.join(outDir, OVERLAY_FILE));
+    console.log(`Overlay: all ${overlay.actions.length} actions of ${OVERLAY_FILE} apply.`);
+  } catch (error) {
+    console.log(`Overlay: ${(error as Error).message} (fix it, then npm run generate)`);
+  }
 }
 
 /** Runs a pull; resolves to the exit code. Prints the change report on stdout. */
@@ -112,33 +194,56 @@ export async function pullSpec(options: PullOptions): Promise<number> {
   const fetched = await fetchSpec(options.from, options);
   const parsed = parseSpec(fetched, options.from);
   assertOpenApi3(parsed, options.from);
-  const doc = options.paths ? prunePaths(parsed, options.paths) : parsed;
-  await assertValid(doc, options.from);
+  const findings = await assertValid(parsed, options.from);
 
-  const snapshot = path.join(options.outDir, "openapi.json");
-  const previous = await readSnapshot(snapshot);
-  const report = previous === undefined ? undefined : diffSpecs(previous, doc);
-  console.log(`Changes from ${snapshot} to ${options.from}:`);
-  console.log(report ? formatReport(report) : "(no snapshot yet: everything is new)");
-  if (options.failOnBreaking && report && report.breaking.length > 0) {
-    console.error(`spec:pull: ${report.breaking.length} breaking change(s); nothing written (--fail-on-breaking)`);
+  const previous = await readPrevious(options.outDir);
+  const scope = options.allPaths ? "every operation" : COVERED_OPERATIONS.map(operationName).join(", ");
+  console.log(
+    `Changes in ${scope}, from ${previous ? path.join(options.outDir, previous.record.file) : "nothing"} to ${options.from}:`,
+  );
+  let breaking = 0;
+  if (previous) {
+    const [before, after] = options.allPaths
+      ? [previous.doc, parsed]
+      : await Promise.all([cutTo(previous.doc, COVERED_OPERATIONS), cutTo(parsed, COVERED_OPERATIONS)]);
+    const report = diffSpecs(before, after);
+    breaking = report.breaking.length;
+    console.log(formatReport(report));
+  } else console.log("(no previous pull: everything is new)");
+  const total = [...eachOperation(parsed)].length;
+  console.log(`Upstream has ${total} operations; this client covers ${COVERED_OPERATIONS.length}.`);
+  printFindings(findings, options.from);
+
+  if (options.failOnBreaking && breaking > 0) {
+    console.error(`spec:pull: ${breaking} breaking change(s); nothing written (--fail-on-breaking)`);
     return 1;
   }
   // After the report, so a change that breaks the client is both explained and refused.
-  assertFacadeNeeds(doc, options.from);
+  assertFacadeNeeds(parsed, options.from);
+  await printOverlayStatus(parsed, options.outDir);
   if (options.dryRun) {
     console.log("Dry run: nothing written.");
     return 0;
   }
-  const source = path.join(options.outDir, "source.json");
+  await write(options, fetched, parsed, previous);
+  return 0;
+}
+
+async function write(options: PullOptions, fetched: FetchedSpec, doc: OpenApiDoc, previous: Previous | undefined) {
+  const file = formatOf(fetched, options.from) === "json" ? PULLED_JSON : PULLED_YAML;
+  const record = sourceRecord(file, originOf(options, fetched, previous), fetched, doc);
+  const pulled = path.join(options.outDir, file);
+  const source = path.join(options.outDir, SOURCE_FILE);
   await replaceFiles([
-    { file: snapshot, text: prettyJson(doc) },
-    { file: source, text: prettyJson(provenance(options, fetched, doc)) },
+    { file: source, text: prettyJson(record) },
+    { file: pulled, text: fetched.bytes },
   ]).catch((error: Error) => {
     throw new Error(`cannot write ${options.outDir}: ${error.message}; nothing changed`);
   });
-  console.log(`Wrote ${snapshot} and ${source}.`);
-  return 0;
+  // A pull that changed format (JSON <-> YAML) leaves no stale copy behind.
+  if (previous && previous.record.file !== file)
+    await rm(path.join(options.outDir, previous.record.file), { force: true });
+  console.log(`Wrote ${pulled} and ${source}.`);
 }
 
 /** Exit code for an error: 1 for a refused document, 2 for a bad invocation. */

@@ -1,32 +1,31 @@
 /**
- * The facade: `createBflClient()` and its typed `deleteFinetune()`, over openapi-fetch. This file
- * sends one attempt and turns its outcome into a typed body or a {@link BflError}; the retry
- * policy lives in retry.ts, settings in config.ts.
+ * The facade: `createBflClient()` and one short method per covered operation, over openapi-fetch.
+ * Every request, `raw` included, goes through the transport (transport.ts: key, timeouts,
+ * retries, the rate-limit gate); this file only says which operation to call and turns its
+ * answer into a validated body or a {@link BflError}.
  */
 import openapiFetch, { type Client } from "openapi-fetch";
 import { operations } from "../generated/contract.js";
-import { type Region, resolveApiKey, resolveBaseUrl } from "./config.js";
+import { CallRecord } from "./call-facts.js";
 import {
-  apiErrorFor,
-  type BflApiError,
-  BflConnectionError,
-  BflError,
-  BflResponseValidationError,
-  BflTimeoutError,
-  truncate,
-} from "./errors.js";
-import { type Logger, resolveLogger } from "./logger.js";
-import {
-  abortError,
-  type BackoffOptions,
-  DEFAULT_BACKOFF,
-  parseRetryAfter,
-  type RetryPolicy,
-  withRetries,
-} from "./retry.js";
-import { attemptSignal } from "./timeout.js";
-import type { DeleteFinetuneResponse, paths } from "./types.js";
-import { validate } from "./validate.js";
+  checkCount,
+  checkDelay,
+  checkHeaders,
+  type Env,
+  type Region,
+  readEnv,
+  resolveApiKey,
+  resolveBaseUrl,
+} from "./config.js";
+import { BflConfigurationError, BflResponseValidationError, truncate } from "./errors.js";
+import { consoleLogger, type Logger } from "./logger.js";
+import { RateLimitGate } from "./rate-limit.js";
+import { redactText, redactValue } from "./redact.js";
+import { type BackoffOptions, DEFAULT_BACKOFF } from "./retry.js";
+import { type CallOptions, createTransport } from "./transport.js";
+import type { paths, SuccessBody } from "./types.js";
+import { abortError } from "./utils/delay.js";
+import { type Schema, validate } from "./validate.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -42,181 +41,188 @@ const createClient: typeof openapiFetch =
 export interface BflClientOptions {
   /** API key, sent as `x-key`. Default: env `BFL_API_KEY`. */
   apiKey?: string;
-  /** API origin. Default: env `BFL_BASE_URL`, else the `region`'s host, else the spec's server. */
+  /** API origin, optionally with a path prefix. Default: env `BFL_BASE_URL`, else the `region`'s host, else the spec's server. */
   baseUrl?: string;
   /** BFL region whose host to use when no `baseUrl` is given. Default `'us1'` (the spec's server). */
   region?: Region;
   /** Allow a non-loopback `http:` baseUrl. The key then travels in clear text. Default `false`. */
   allowInsecureHttp?: boolean;
-  /** Time allowed for each attempt, headers and body (default 60000). */
+  /** Time allowed for each attempt, headers and body (default 60000 ms). */
   timeoutMs?: number;
-  /** Retries after the first attempt (default 2). */
+  /** Retries after the first attempt (default 2). Waits asked for by 429s are not counted. */
   maxRetries?: number;
+  /** Most attempts in flight at once on this client (default unlimited); 429s lower it for a while. */
+  maxConcurrency?: number;
   /** Backoff tuning; mostly for tests. */
   backoff?: BackoffOptions;
+  /** Rate-limit handling: `maxTotalWaitMs` bounds the 429 waits of one call (default 120000). */
+  rateLimit?: { maxTotalWaitMs?: number };
   /** A `fetch` to send requests with (default the global one). */
   fetch?: (request: Request) => Promise<Response>;
-  /** Extra headers sent with every request. */
+  /** Extra headers sent with every request (not `x-key` or `content-type`). */
   headers?: Record<string, string>;
   /** Check 2xx bodies against the spec's response schema (default `true`). */
   validateResponses?: boolean;
   /** Receives log events; default none, or stderr JSON lines when env `BFL_LOG=debug`. */
   logger?: Logger;
+  /** Where `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` are read from (default `process.env`). */
+  env?: Env;
 }
 
-/** Per-call options of {@link BflClient.deleteFinetune}. */
+/** Per-call options of every operation. */
 export interface RequestOptions {
-  /** Aborts the call at once, during a request or a backoff wait, with `BflAbortError`. */
+  /** Aborts the call at once, during a request or a wait, with `BflAbortError`. */
   signal?: AbortSignal;
   /** Overrides the client's `timeoutMs` for each attempt of this call. */
   timeoutMs?: number;
   /** Overrides the client's `maxRetries` for this call. */
   maxRetries?: number;
-  /** Extra headers for this call. */
+  /** Extra headers for this call (not `x-key` or `content-type`). */
   headers?: Record<string, string>;
 }
+
+type Body<P extends keyof paths, M extends keyof paths[P]> = SuccessBody<paths[P][M]>;
 
 /** A BFL Finetune API client. Holds no key in any inspectable property. */
 export interface BflClient {
   /**
-   * Deletes a finetune you created and resolves to the server's typed answer.
+   * Deletes a finetune you created and resolves to the server's answer. On failure, the error's
+   * `afterAmbiguousAttempt` and `sentWithoutAnswer` say whether it may be gone all the same.
    * @throws {TypeError} when `finetuneId` is not a non-blank string (nothing is sent).
-   * @throws {BflApiError} (a subclass per status), {@link BflConnectionError}, {@link BflTimeoutError},
-   *   {@link BflAbortError} or {@link BflResponseValidationError}.
    */
-  deleteFinetune(finetuneId: string, options?: RequestOptions): Promise<DeleteFinetuneResponse>;
-  /** The underlying openapi-fetch client (key and base URL preset), for `{ data, error, response }`. */
+  deleteFinetune(finetuneId: string, options?: RequestOptions): Promise<Body<"/v1/delete_finetune", "post">>;
+  /** Lists the finetunes you created (`finetunes`: items as the server sends them). */
+  listFinetunes(options?: RequestOptions): Promise<Body<"/v1/my_finetunes", "get">>;
+  /**
+   * Training parameters and other metadata of one finetune.
+   * @throws {TypeError} when `finetuneId` is not a non-blank string (nothing is sent).
+   */
+  getFinetuneDetails(finetuneId: string, options?: RequestOptions): Promise<Body<"/v1/finetune_details", "get">>;
+  /** The openapi-fetch client (`{ data, error, response }`), over the same key, timeouts and retries. */
   readonly raw: Client<paths>;
-  /** The origin requests go to. */
+  /** The origin (and path prefix) requests go to. */
   readonly baseUrl: string;
 }
 
-const DELETE_PATH = "/v1/delete_finetune";
-const DELETE_RESPONSE_SCHEMA = operations[DELETE_PATH].post.responses[200];
-
-function assertFinetuneId(finetuneId: unknown): asserts finetuneId is string {
+function checkedId(finetuneId: unknown): string {
   if (typeof finetuneId !== "string") {
     throw new TypeError(`finetuneId must be a string, got ${finetuneId === null ? "null" : typeof finetuneId}`);
   }
   if (finetuneId.trim() === "") throw new TypeError("finetuneId must not be empty or only whitespace");
+  return finetuneId;
 }
 
-function assertCount(name: string, value: number, min: number): void {
-  if (!Number.isFinite(value) || value < min || (name === "maxRetries" && !Number.isInteger(value))) {
-    throw new TypeError(`${name} must be a ${name === "maxRetries" ? "whole " : ""}number >= ${min}, got ${value}`);
+/** Per-call options, checked before anything is sent. */
+function checkCall(options: RequestOptions): RequestOptions {
+  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
+  if (options.timeoutMs !== undefined) checkDelay("timeoutMs", options.timeoutMs, 1);
+  if (options.maxRetries !== undefined) checkCount("maxRetries", options.maxRetries, 0, 100);
+  checkHeaders("headers", options.headers);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new BflConfigurationError("signal must be an AbortSignal");
   }
-}
-
-/** Replaces every occurrence of the key in a body the server sent back (a debugging proxy may echo it). */
-function redactBody(body: unknown, key: string): unknown {
-  if (body === undefined) return undefined;
-  if (typeof body === "string") return truncate(body.replaceAll(key, "[redacted]"));
-  const text = JSON.stringify(body);
-  const escaped = JSON.stringify(key).slice(1, -1);
-  return text.includes(escaped) ? JSON.parse(text.replaceAll(escaped, "[redacted]")) : body;
-}
-
-function connectionMessage(cause: unknown, baseUrl: string): string {
-  const error = cause instanceof Error ? cause : new Error(String(cause));
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return `Could not reach ${baseUrl}: ${error.message}${typeof code === "string" ? ` (${code})` : ""}`;
+  return options;
 }
 
 /**
- * Creates a client. Reads `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` once, here.
- * @throws {BflConfigurationError} without a key, or with an unusable `baseUrl` or `region`.
+ * Creates a client. Reads `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` once, here, and only those
+ * not given as options.
+ * @throws {BflConfigurationError} for any unusable option (nothing is sent).
  */
 export function createBflClient(options: BflClientOptions = {}): BflClient {
-  const apiKey = resolveApiKey(options.apiKey);
-  const baseUrl = resolveBaseUrl(options);
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const maxRetries = options.maxRetries ?? 2;
-  assertCount("timeoutMs", timeoutMs, 1);
-  assertCount("maxRetries", maxRetries, 0);
+  const { env } = options;
+  const apiKey = resolveApiKey(options.apiKey, env);
+  const baseUrl = resolveBaseUrl(options, env);
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  checkDelay("backoff.initialDelayMs", backoff.initialDelayMs, 0);
+  checkDelay("backoff.maxDelayMs", backoff.maxDelayMs, 0);
+  checkDelay("backoff.maxRetryAfterMs", backoff.maxRetryAfterMs, 0);
+  const headers = checkHeaders("headers", options.headers);
   const validateResponses = options.validateResponses ?? true;
-  const log = resolveLogger(options.logger);
+  const transport = createTransport({
+    apiKey,
+    baseUrl,
+    timeoutMs: checkDelay("timeoutMs", options.timeoutMs ?? 60_000, 1),
+    policy: { ...backoff, maxRetries: checkCount("maxRetries", options.maxRetries ?? 2, 0, 100) },
+    maxRateLimitWaitMs: checkDelay("rateLimit.maxTotalWaitMs", options.rateLimit?.maxTotalWaitMs ?? 120_000, 0),
+    gate: new RateLimitGate({
+      backoff,
+      ...(options.maxConcurrency === undefined
+        ? {}
+        : { maxConcurrency: checkCount("maxConcurrency", options.maxConcurrency, 1) }),
+    }),
+    fetch: options.fetch,
+    log: options.logger ?? (readEnv("BFL_LOG", env) === "debug" ? consoleLogger : undefined),
+  });
   const raw = createClient<paths>({
     baseUrl,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    headers: { "user-agent": `bfl-finetune/${VERSION}`, ...options.headers, "x-key": apiKey },
+    fetch: (request) => transport(request),
+    headers: { "user-agent": `bfl-finetune/${VERSION}`, ...headers },
   });
 
-  function parseSuccess(response: Response, text: string | undefined): DeleteFinetuneResponse {
+  /**
+   * Runs one operation through the transport and returns its validated 2xx body, or throws the
+   * error for its last answer. `request` is the typed openapi-fetch call; `init` carries the
+   * per-call transport and the facade's own parsing.
+   */
+  async function call<T>(
+    path: keyof typeof operations,
+    method: "get" | "post",
+    options: RequestOptions,
+    request: (init: {
+      parseAs: "text";
+      fetch: (request: Request) => Promise<Response>;
+      headers?: Record<string, string>;
+    }) => Promise<{ data?: string | undefined; response: Response }>,
+  ): Promise<T> {
+    const { signal, headers: callHeaders, ...rest } = checkCall(options);
+    if (signal?.aborted) throw abortError(signal);
+    const record = new CallRecord();
+    const perCall: CallOptions = { ...rest, signal };
+    const { data, response } = await request({
+      parseAs: "text",
+      // The caller's signal goes to the transport, not into a Request, where it would gain a listener per call.
+      fetch: (req) => transport(req, perCall, record),
+      ...(callHeaders ? { headers: callHeaders } : {}),
+    });
+    if (!response.ok) throw record.failure;
+    const schema = (operations[path] as Record<string, { responses: Record<string, Schema> }>)[method]?.responses[
+      response.status
+    ];
+    return parseBody(response.status, data ?? "", schema, record) as T;
+  }
+
+  function parseBody(status: number, text: string, schema: Schema | undefined, record: CallRecord): unknown {
     let body: unknown;
     try {
-      body = JSON.parse(text ?? "");
+      body = JSON.parse(text);
     } catch {
-      const issue = { path: "", message: "body is not JSON" };
-      throw new BflResponseValidationError(response.status, redactBody(text ?? "", apiKey), [issue]);
+      const issues = [{ path: "", message: "body is not JSON" }];
+      throw new BflResponseValidationError(status, truncate(redactText(text, apiKey)), issues, record.facts());
     }
-    const issues = validateResponses ? validate(DELETE_RESPONSE_SCHEMA, body) : [];
+    const issues = validateResponses && schema ? validate(schema, body) : [];
     if (issues.length > 0) {
-      throw new BflResponseValidationError(response.status, redactBody(body, apiKey), issues);
+      throw new BflResponseValidationError(status, redactValue(body, apiKey), issues, record.facts());
     }
-    return body as DeleteFinetuneResponse;
+    return body;
   }
 
-  function apiError(response: Response, body: unknown, attempts: number): BflApiError {
-    const init = {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      body: redactBody(body, apiKey),
-      attempts,
-    };
-    return apiErrorFor(init, parseRetryAfter(response.headers));
-  }
-
-  async function attempt(finetuneId: string, n: number, call: RequestOptions): Promise<DeleteFinetuneResponse> {
-    const attemptTimeout = call.timeoutMs ?? timeoutMs;
-    const guard = attemptSignal(attemptTimeout, call.signal);
-    const started = Date.now();
-    log?.({ level: "debug", message: "request", method: "POST", url: `${baseUrl}${DELETE_PATH}`, attempt: n });
-    try {
-      const { data, error, response } = await raw.POST(DELETE_PATH, {
-        body: { finetune_id: finetuneId },
-        parseAs: "text",
-        signal: guard.signal,
-        ...(call.headers ? { headers: call.headers } : {}),
-      });
-      // Arguments of `log?.()` are only evaluated when there is a logger: nothing here on the hot path.
-      log?.({
-        level: "debug",
-        message: "response",
-        status: response.status,
-        attempt: n,
-        ms: Date.now() - started,
-        requestId: response.headers.get("x-request-id") ?? undefined,
-      });
-      if (!response.ok) throw apiError(response, error, n);
-      return parseSuccess(response, data);
-    } catch (cause) {
-      if (cause instanceof BflError) throw cause;
-      if (call.signal?.aborted) throw abortError(call.signal);
-      if (guard.timedOut) {
-        throw new BflTimeoutError(`Request to ${baseUrl} timed out after ${attemptTimeout} ms`, n, { cause });
-      }
-      throw new BflConnectionError(connectionMessage(cause, baseUrl), n, { cause });
-    } finally {
-      guard.dispose();
-    }
-  }
-
-  async function deleteFinetune(finetuneId: string, call: RequestOptions = {}): Promise<DeleteFinetuneResponse> {
-    assertFinetuneId(finetuneId);
-    if (call.timeoutMs !== undefined) assertCount("timeoutMs", call.timeoutMs, 1);
-    if (call.maxRetries !== undefined) assertCount("maxRetries", call.maxRetries, 0);
-    if (call.signal?.aborted) throw abortError(call.signal);
-    const policy: RetryPolicy = { ...backoff, maxRetries: call.maxRetries ?? maxRetries };
-    return withRetries(
-      (n) => attempt(finetuneId, n, call),
-      policy,
-      call.signal,
-      ({ error, retry, delayMs }) =>
-        log?.({ level: "warn", message: "retry", retry, delayMs: Math.round(delayMs), reason: error.message }),
-    );
-  }
-
-  return { deleteFinetune, raw, baseUrl };
+  return {
+    deleteFinetune: async (finetuneId, options = {}) => {
+      const finetune_id = checkedId(finetuneId);
+      return call("/v1/delete_finetune", "post", options, (init) =>
+        raw.POST("/v1/delete_finetune", { ...init, body: { finetune_id } }),
+      );
+    },
+    listFinetunes: async (options = {}) =>
+      call("/v1/my_finetunes", "get", options, (init) => raw.GET("/v1/my_finetunes", init)),
+    getFinetuneDetails: async (finetuneId, options = {}) => {
+      const finetune_id = checkedId(finetuneId);
+      return call("/v1/finetune_details", "get", options, (init) =>
+        raw.GET("/v1/finetune_details", { ...init, params: { query: { finetune_id } } }),
+      );
+    },
+    raw,
+    baseUrl,
+  };
 }

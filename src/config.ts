@@ -1,7 +1,8 @@
 /**
  * Turns client options and the environment into the settings a client runs with: the API key,
- * the base URL (option, `BFL_BASE_URL`, region, then the spec's server) and the https rule.
- * Every problem is a {@link BflConfigurationError} thrown before any request.
+ * the base URL (option, `BFL_BASE_URL`, region, then the spec's server), the https rule, and every
+ * number and header checked. Every problem is a {@link BflConfigurationError} thrown before any
+ * request.
  */
 import { operations } from "../generated/contract.js";
 import { BflConfigurationError } from "./errors.js";
@@ -23,15 +24,27 @@ export const REGIONS = {
 
 export type Region = keyof typeof REGIONS;
 
-/** Reads an environment variable where there is a `process` (not in browsers). */
-export function readEnv(name: string): string | undefined {
-  const value = typeof process === "undefined" ? undefined : process.env[name]?.trim();
+/** Where `BFL_*` variables are read from: `process.env` unless the caller passes its own. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads a variable, trimmed. Never throws: Deno without `--allow-env` throws on access, browsers
+ * and workers have no `process`, and a value that is not allowed is a value not given.
+ */
+export function readEnv(name: string, env?: Env): string | undefined {
+  let value: string | undefined;
+  try {
+    value = (env ?? (typeof process === "undefined" ? undefined : process.env))?.[name]?.trim();
+  } catch {
+    return undefined;
+  }
   return value ? value : undefined;
 }
 
 /** The key from the option or `BFL_API_KEY`; throws when there is none or it cannot be a header. */
-export function resolveApiKey(apiKey: string | undefined): string {
-  const key = apiKey?.trim() || readEnv("BFL_API_KEY");
+export function resolveApiKey(apiKey: string | undefined, env?: Env): string {
+  if (apiKey !== undefined && typeof apiKey !== "string") throw new BflConfigurationError("apiKey must be a string");
+  const key = apiKey?.trim() || readEnv("BFL_API_KEY", env);
   if (!key) {
     throw new BflConfigurationError(
       "No BFL API key: set the BFL_API_KEY environment variable or pass the apiKey option to createBflClient()",
@@ -55,23 +68,40 @@ export interface BaseUrlOptions {
   allowInsecureHttp?: boolean | undefined;
 }
 
+/** A URL for messages: never its user name or password. */
+function shown(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+}
+
 /**
  * The base URL by precedence: `baseUrl`, then `BFL_BASE_URL`, then `region`, then the spec's
  * server. Plain http is refused unless the host is loopback or `allowInsecureHttp` is set,
- * because the key would travel in clear text.
+ * because the key would travel in clear text. Credentials, a query or a fragment are refused:
+ * the first would leak into messages, the others would send requests to another path.
  */
-export function resolveBaseUrl(options: BaseUrlOptions): string {
+export function resolveBaseUrl(options: BaseUrlOptions, env?: Env): string {
   if (options.region !== undefined && !Object.hasOwn(REGIONS, options.region)) {
     throw new BflConfigurationError(
       `Unknown region ${JSON.stringify(options.region)}: use one of ${Object.keys(REGIONS).join(", ")}`,
     );
   }
-  const raw = options.baseUrl ?? readEnv("BFL_BASE_URL") ?? REGIONS[options.region ?? "us1"];
+  const raw = options.baseUrl ?? readEnv("BFL_BASE_URL", env) ?? REGIONS[options.region ?? "us1"];
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new BflConfigurationError(`Invalid baseUrl ${JSON.stringify(raw)}: expected an absolute URL`);
+    // An unparsable string may still hold a password: say only that it is not a URL.
+    throw new BflConfigurationError("Invalid baseUrl: expected an absolute URL such as https://api.us1.bfl.ai");
+  }
+  if (url.username || url.password) {
+    throw new BflConfigurationError(
+      `Refusing baseUrl ${shown(url)} with a user name or password in it: the API key is the only credential sent`,
+    );
+  }
+  if (url.search || url.hash || raw.includes("?") || raw.includes("#")) {
+    throw new BflConfigurationError(
+      `Refusing baseUrl ${shown(url)}: it must not have a ?query or #fragment (requests would go to another path)`,
+    );
   }
   const insecureOk = url.protocol === "http:" && (isLoopbackHost(url.hostname) || options.allowInsecureHttp === true);
   if (url.protocol !== "https:" && !insecureOk) {
@@ -79,5 +109,46 @@ export function resolveBaseUrl(options: BaseUrlOptions): string {
       `Refusing baseUrl ${url.origin}: the API key must travel over https (plain http is allowed only for loopback hosts or with allowInsecureHttp: true)`,
     );
   }
-  return raw.replace(/\/+$/, "");
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+/** Node's timers fire at once for longer delays, so every delay setting stays at or below it. */
+export const MAX_DELAY_MS = 2_147_483_647;
+
+/** A whole or fractional number of ms from `min` to {@link MAX_DELAY_MS}, else a configuration error. */
+export function checkDelay(name: string, value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > MAX_DELAY_MS) {
+    throw new BflConfigurationError(
+      `${name} must be a number of milliseconds from ${min} to ${MAX_DELAY_MS}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A whole number from `min` to `max`, else a configuration error. */
+export function checkCount(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new BflConfigurationError(`${name} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Headers the client owns: the key, and the body's type that the spec fixes. */
+const RESERVED_HEADERS = new Set(["x-key", "content-type"]);
+
+/** Extra headers, refused when they would replace or remove the key or change the body's type. */
+export function checkHeaders(name: string, headers: unknown): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers) || headers instanceof Headers) {
+    throw new BflConfigurationError(`${name} must be a plain object of header names to strings`);
+  }
+  for (const [header, value] of Object.entries(headers)) {
+    if (RESERVED_HEADERS.has(header.toLowerCase())) {
+      throw new BflConfigurationError(
+        `${name} must not set ${header}: the client sets x-key from apiKey and content-type from the spec`,
+      );
+    }
+    if (typeof value !== "string") throw new BflConfigurationError(`${name}.${header} must be a string`);
+  }
+  return headers as Record<string, string>;
 }

@@ -18,6 +18,7 @@
  * ```
  */
 import type { ValidationError } from "./types.js";
+import { isObject } from "./utils/is-object.js";
 
 /** Error bodies and texts are cut to this many characters so a huge page never lands in a log. */
 export const BODY_LIMIT = 1024;
@@ -27,10 +28,70 @@ export function truncate(text: string): string {
   return text.length <= BODY_LIMIT ? text : `${text.slice(0, BODY_LIMIT)}… [${text.length - BODY_LIMIT} more]`;
 }
 
+/**
+ * What a failed call knows about what the server may already have done. Every error thrown by an
+ * operation call carries these; a configuration error has the defaults (nothing was sent).
+ */
+export interface CallFacts {
+  /** Requests started by the call, retries included (0: nothing was sent). */
+  attempts: number;
+  /**
+   * An earlier attempt of this call may have reached the server without a definite answer
+   * (timeout, reset after sending, 5xx); `cause` is that earlier failure.
+   */
+  afterAmbiguousAttempt: boolean;
+  /**
+   * At least one attempt (this one or an earlier one) may have reached the server and no HTTP
+   * answer came back for it (reset after sending, timeout, abort in flight). False when every
+   * connection failed before a request could be sent (refused, DNS).
+   */
+  sentWithoutAnswer: boolean;
+}
+
+export interface BflErrorOptions extends ErrorOptions, Partial<CallFacts> {}
+
+/**
+ * Marks every instance so that `instanceof` also recognises errors from another copy of this
+ * package (the CommonJS and ESM builds each load their own classes). Registered globally.
+ */
+const BRAND = Symbol.for("bfl-finetune.error");
+
+/** `instanceof` for `target` (BflError or a subclass), across copies of this package. */
+function isInstance(target: { prototype: object }, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(target, value)) return true;
+  if (!Object.hasOwn(target.prototype, "name") || !isObject(value) || !(BRAND in value)) return false;
+  const name = (target.prototype as Error).name;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if (Object.hasOwn(proto, "name") && proto.name === name) return true;
+  }
+  return false;
+}
+
 /** Base class of every error this package throws. */
-export class BflError extends Error {
+export class BflError extends Error implements CallFacts {
   static {
     BflError.prototype.name = "BflError";
+  }
+  readonly attempts: number;
+  readonly afterAmbiguousAttempt: boolean;
+  readonly sentWithoutAnswer: boolean;
+
+  constructor(message: string, options: BflErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.attempts = options.attempts ?? 0;
+    this.afterAmbiguousAttempt = options.afterAmbiguousAttempt ?? false;
+    this.sentWithoutAnswer = options.sentWithoutAnswer ?? false;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * `err instanceof BflNotFoundError` holds for an error of either build: same realm as usual,
+   * else a branded error whose prototype chain has a class of the same name. A user's subclass
+   * (no own `name` on its prototype) falls back to the ordinary check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass on the right of `instanceof`
+    return isInstance(this, value);
   }
 }
 
@@ -42,13 +103,12 @@ export class BflConfigurationError extends BflError {
 }
 
 /** Fields every {@link BflApiError} is built from. */
-export interface ApiErrorInit {
+export interface ApiErrorInit extends BflErrorOptions {
   status: number;
   statusText: string;
   headers: Headers;
   /** Parsed JSON when the body parses, else the text cut to 1 KiB; `undefined` when empty. */
   body: unknown;
-  attempts: number;
 }
 
 /** The server answered with a non-2xx status. */
@@ -64,16 +124,13 @@ export class BflApiError extends BflError {
   readonly body: unknown;
   /** The server's `x-request-id`, to quote to BFL support. */
   readonly requestId: string | undefined;
-  /** How many requests were sent, retries included. */
-  readonly attempts: number;
 
   constructor(init: ApiErrorInit, explanation?: string) {
-    super(apiErrorMessage(init, explanation));
+    super(apiErrorMessage(init, explanation), init);
     this.status = init.status;
     this.headers = init.headers;
     this.body = init.body;
     this.requestId = init.headers.get("x-request-id") ?? undefined;
-    this.attempts = init.attempts;
   }
 }
 
@@ -105,7 +162,10 @@ export class BflPermissionDeniedError extends BflApiError {
   }
 }
 
-/** 404: no such finetune (or path). */
+/**
+ * 404: no such finetune (or path). When `afterAmbiguousAttempt` is true, an earlier attempt of
+ * the same call (in `cause`) may have deleted it: for a delete, the finetune is gone.
+ */
 export class BflNotFoundError extends BflApiError {
   static {
     BflNotFoundError.prototype.name = "BflNotFoundError";
@@ -160,13 +220,6 @@ export class BflConnectionError extends BflError {
   static {
     BflConnectionError.prototype.name = "BflConnectionError";
   }
-  /** How many requests were sent, retries included. */
-  readonly attempts: number;
-
-  constructor(message: string, attempts: number, options?: ErrorOptions) {
-    super(message, options);
-    this.attempts = attempts;
-  }
 }
 
 /** An attempt took longer than `timeoutMs` (headers and body together). */
@@ -176,7 +229,11 @@ export class BflTimeoutError extends BflConnectionError {
   }
 }
 
-/** The caller's `signal` aborted; nothing more is sent. The signal's reason is in `cause`. */
+/**
+ * The caller's `signal` aborted; nothing more is sent. The signal's reason is in `cause`.
+ * `attempts` 0: nothing was sent; `sentWithoutAnswer`: a request was in flight (or an earlier one
+ * went unanswered), so the server may have acted on it.
+ */
 export class BflAbortError extends BflError {
   static {
     BflAbortError.prototype.name = "BflAbortError";
@@ -190,7 +247,10 @@ export interface ResponseIssue {
   message: string;
 }
 
-/** A 2xx whose body is not JSON, or does not match the spec's response schema. */
+/**
+ * A 2xx whose body is not JSON, or does not match the spec's response schema. The server did
+ * accept the request: for a delete, the finetune is gone.
+ */
 export class BflResponseValidationError extends BflError {
   static {
     BflResponseValidationError.prototype.name = "BflResponseValidationError";
@@ -201,9 +261,9 @@ export class BflResponseValidationError extends BflError {
   /** Which fields were wrong. */
   readonly issues: ResponseIssue[];
 
-  constructor(status: number, body: unknown, issues: ResponseIssue[]) {
+  constructor(status: number, body: unknown, issues: ResponseIssue[], facts?: BflErrorOptions) {
     const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-    super(`${status} response does not match the API spec: ${list}`);
+    super(`The server accepted the request (${status}), but its response does not match the API spec: ${list}`, facts);
     this.status = status;
     this.body = body;
     this.issues = issues;
@@ -214,22 +274,18 @@ const AUTH_HINT =
   "check that BFL_API_KEY (or the apiKey option) holds a valid key for this API region; the key itself is never logged";
 
 function apiErrorMessage(init: ApiErrorInit, explanation?: string): string {
-  const detail = isRecord(init.body) && typeof init.body.detail === "string" ? truncate(init.body.detail) : undefined;
+  const detail = isObject(init.body) && typeof init.body.detail === "string" ? truncate(init.body.detail) : undefined;
   const hint = init.status === 401 || init.status === 403 ? AUTH_HINT : undefined;
   const title = `${init.status} ${init.statusText || "HTTP error"}`;
   const said = [detail, explanation, hint].filter(Boolean).join("; ");
   return (said ? `${title}: ${said}` : title).replace(/\s+/g, " ");
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function validationDetail(body: unknown): ValidationError[] {
-  if (!isRecord(body) || !Array.isArray(body.detail)) return [];
+  if (!isObject(body) || !Array.isArray(body.detail)) return [];
   return body.detail.filter(
     (d): d is ValidationError =>
-      isRecord(d) && Array.isArray(d.loc) && typeof d.msg === "string" && typeof d.type === "string",
+      isObject(d) && Array.isArray(d.loc) && typeof d.msg === "string" && typeof d.type === "string",
   );
 }
 

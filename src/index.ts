@@ -8,7 +8,7 @@
  * ```
  */
 export { type BflClient, type BflClientOptions, createBflClient, type RequestOptions } from "./client.js";
-export { REGIONS, type Region, SPEC_SERVER_URL } from "./config.js";
+export { type Env, REGIONS, type Region, SPEC_SERVER_URL } from "./config.js";
 export {
   type ApiErrorInit,
   BflAbortError,
@@ -19,6 +19,7 @@ export {
   BflConflictError,
   BflConnectionError,
   BflError,
+  type BflErrorOptions,
   BflInsufficientCreditsError,
   BflNotFoundError,
   BflPermissionDeniedError,
@@ -27,6 +28,7 @@ export {
   BflServerError,
   BflTimeoutError,
   BflValidationError,
+  type CallFacts,
   type ResponseIssue,
 } from "./errors.js";
 export type { LogEvent, Logger, LogLevel } from "./logger.js";
@@ -35,8 +37,11 @@ export type {
   components,
   DeleteFinetuneInputs,
   DeleteFinetuneResponse,
+  FinetuneDetailResponse,
   HTTPValidationError,
+  MyFinetunesResponse,
   paths,
+  SuccessBody,
   ValidationError,
 } from "./types.js";
 export { VERSION } from "./version.js";

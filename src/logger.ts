@@ -2,8 +2,6 @@
  * Structured, opt-in logging. Events carry a level, a message and plain fields; they never carry
  * headers, so the API key cannot reach a log.
  */
-import { readEnv } from "./config.js";
-
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** One log event: `{ level, message, ...fields }`. */
@@ -20,8 +18,3 @@ export type Logger = (event: LogEvent) => void;
 export const consoleLogger: Logger = (event) => {
   console.error(JSON.stringify({ name: "bfl-finetune", ...event }));
 };
-
-/** The given logger, else the console one when `BFL_LOG=debug`, else none. */
-export function resolveLogger(logger: Logger | undefined): Logger | undefined {
-  return logger ?? (readEnv("BFL_LOG") === "debug" ? consoleLogger : undefined);
-}

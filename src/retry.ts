@@ -1,8 +1,8 @@
 /**
- * The retry policy, in one place: which failures are retried, how long to wait, and the loop
- * that runs attempts. Everything else in the client only throws {@link BflError}s.
+ * The retry policy, pure: which answers are worth another try and how long to wait. The loop that
+ * applies it is in transport.ts; waits the server asks for through 429s are rate-limit.ts's.
  */
-import { BflAbortError, BflApiError, BflConnectionError, type BflError } from "./errors.js";
+import { BflApiError, BflConnectionError, type BflError } from "./errors.js";
 
 /** How retries back off. Tests shrink the delays here rather than patching timers. */
 export interface BackoffOptions {
@@ -15,7 +15,7 @@ export interface BackoffOptions {
 }
 
 export interface RetryPolicy extends Required<BackoffOptions> {
-  /** Retries after the first attempt; 0 disables retrying. */
+  /** Retries after the first attempt; 0 disables retrying. 429 waits are not counted here. */
   maxRetries: number;
 }
 
@@ -25,22 +25,20 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
   maxRetryAfterMs: 60_000,
 };
 
-/** Statuses worth another try: timeout, conflict, rate limit, and every 5xx. */
-function isRetryableStatus(status: number): boolean {
+/**
+ * Whether an HTTP answer may succeed if repeated: the server's `x-should-retry` wins, else
+ * timeout, conflict, rate limit and every 5xx.
+ */
+export function isRetryableAnswer(status: number, headers: Headers): boolean {
+  const hint = headers.get("x-should-retry");
+  if (hint === "true") return true;
+  if (hint === "false") return false;
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/**
- * Whether a failed attempt may succeed if repeated. The server's `x-should-retry` wins over the
- * status rules; connection failures and timeouts are always worth it; an abort never is.
- */
+/** Whether a failure may succeed if repeated: connection failures and timeouts always are. */
 export function isRetryable(error: BflError): boolean {
-  if (error instanceof BflApiError) {
-    const hint = error.headers.get("x-should-retry");
-    if (hint === "true") return true;
-    if (hint === "false") return false;
-    return isRetryableStatus(error.status);
-  }
+  if (error instanceof BflApiError) return isRetryableAnswer(error.status, error.headers);
   return error instanceof BflConnectionError;
 }
 
@@ -59,66 +57,22 @@ export function parseRetryAfter(headers: Headers, now = Date.now()): number | un
 }
 
 /**
- * How long to wait before retry number `retry` (1 for the first retry), or `undefined` when the
- * failure must be thrown now. A server-requested wait is used as is when short enough; otherwise
- * the delay doubles from `initialDelayMs` up to `maxDelayMs`, minus up to 25 % jitter so that
- * clients failing together do not retry together.
+ * The delay before retry number `retry` (1 for the first): doubling from `initialDelayMs` up to
+ * `maxDelayMs`, minus up to 25 % jitter so that clients failing together do not retry together.
  */
-export function retryDelay(
-  error: BflError,
-  retry: number,
-  policy: RetryPolicy,
-  random = Math.random,
-): number | undefined {
-  if (retry > policy.maxRetries || !isRetryable(error)) return undefined;
-  const asked = error instanceof BflApiError ? parseRetryAfter(error.headers) : undefined;
-  if (asked !== undefined) return asked <= policy.maxRetryAfterMs ? asked : undefined;
+export function backoffDelay(retry: number, policy: Required<BackoffOptions>, random = Math.random): number {
   const base = Math.min(policy.initialDelayMs * 2 ** (retry - 1), policy.maxDelayMs);
   return base * (1 - 0.25 * random());
 }
 
-/** Resolves after `ms`, or rejects with {@link BflAbortError} as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** The error for a caller's abort, keeping the signal's reason as `cause`. */
-export function abortError(signal: AbortSignal): BflAbortError {
-  return new BflAbortError("The request was aborted by the caller's signal", { cause: signal.reason });
-}
-
-/** Called before each retry's wait, for logging. */
-export type OnRetry = (info: { error: BflError; retry: number; delayMs: number }) => void;
-
 /**
- * Runs `attempt(1)`, `attempt(2)`, … until one resolves or the policy gives up, and throws the
- * last failure. `attempt` must throw only {@link BflError}s.
+ * How long to wait before retry number `retry` after an answer with these headers, or
+ * `undefined` when it must not be retried: retries are spent, or the server asks for longer than
+ * `maxRetryAfterMs`.
  */
-export async function withRetries<T>(
-  attempt: (n: number) => Promise<T>,
-  policy: RetryPolicy,
-  signal: AbortSignal | undefined,
-  onRetry?: OnRetry,
-): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt(n);
-    } catch (error) {
-      const delayMs = retryDelay(error as BflError, n, policy);
-      if (delayMs === undefined) throw error;
-      onRetry?.({ error: error as BflError, retry: n, delayMs });
-      await sleep(delayMs, signal);
-    }
-  }
+export function retryDelay(retry: number, headers: Headers | undefined, policy: RetryPolicy): number | undefined {
+  if (retry > policy.maxRetries) return undefined;
+  const asked = headers && parseRetryAfter(headers);
+  if (asked !== undefined) return asked <= policy.maxRetryAfterMs ? asked : undefined;
+  return backoffDelay(retry, policy);
 }

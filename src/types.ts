@@ -6,17 +6,27 @@ import type { components, paths } from "../generated/schema.js";
 
 export type { components, paths };
 
-/** The operation behind `deleteFinetune`. */
-export type DeleteFinetuneOperation = paths["/v1/delete_finetune"]["post"];
+/** The JSON body of an operation's 200 answer. */
+export type SuccessBody<Operation> = Operation extends {
+  responses: { 200: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
 
 /** Body of `POST /v1/delete_finetune`. */
-export type DeleteFinetuneInputs = DeleteFinetuneOperation["requestBody"]["content"]["application/json"];
+export type DeleteFinetuneInputs = components["schemas"]["DeleteFinetuneInputs"];
 
 /** The 200 answer of `POST /v1/delete_finetune`. */
-export type DeleteFinetuneResponse = DeleteFinetuneOperation["responses"][200]["content"]["application/json"];
+export type DeleteFinetuneResponse = SuccessBody<paths["/v1/delete_finetune"]["post"]>;
 
-/** The 422 answer of `POST /v1/delete_finetune`. */
-export type HTTPValidationError = DeleteFinetuneOperation["responses"][422]["content"]["application/json"];
+/** The 200 answer of `GET /v1/my_finetunes`. */
+export type MyFinetunesResponse = SuccessBody<paths["/v1/my_finetunes"]["get"]>;
+
+/** The 200 answer of `GET /v1/finetune_details`. */
+export type FinetuneDetailResponse = SuccessBody<paths["/v1/finetune_details"]["get"]>;
+
+/** The 422 answer of the operations that validate their input. */
+export type HTTPValidationError = components["schemas"]["HTTPValidationError"];
 
 /** One entry of a 422 answer's `detail`. */
-export type ValidationError = NonNullable<HTTPValidationError["detail"]>[number];
+export type ValidationError = components["schemas"]["ValidationError"];

@@ -1,25 +1,14 @@
 /**
- * Checks a 2xx body against the response schema generated from the snapshot
- * (generated/contract.ts): types, required fields, arrays and unions. Extra fields pass, as the
- * real API may add some. Only the keywords the generator keeps are understood.
+ * Checks a JSON body against a schema from generated/contract.ts. The generator keeps exactly the
+ * keywords in SCHEMA_KEYWORDS (src/schema.ts) and refuses a spec with any other (annotations
+ * aside), so every keyword a generated schema holds is checked here. Extra fields pass unless the schema says
+ * `additionalProperties: false`, as the real API may add some.
  */
 import { schemas } from "../generated/contract.js";
 import type { ResponseIssue } from "./errors.js";
+import type { Schema } from "./schema.js";
 
-/** The subset of JSON Schema that generated/contract.ts holds. */
-export interface Schema {
-  readonly $ref?: string;
-  readonly type?: string | readonly string[];
-  readonly properties?: { readonly [name: string]: Schema };
-  readonly required?: readonly string[];
-  readonly items?: Schema;
-  readonly anyOf?: readonly Schema[];
-  readonly oneOf?: readonly Schema[];
-  readonly allOf?: readonly Schema[];
-  readonly enum?: readonly unknown[];
-  readonly const?: unknown;
-  readonly nullable?: boolean;
-}
+export type { Schema } from "./schema.js";
 
 const components: { readonly [name: string]: Schema } = schemas;
 
@@ -44,7 +33,6 @@ export function validate(schema: Schema, value: unknown, path = ""): ResponseIss
     const target = components[schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1)];
     return target ? validate(target, value, path) : [{ path, message: `unknown schema ${schema.$ref}` }];
   }
-  if (value === null && schema.nullable) return [];
   if (schema.type !== undefined) {
     const types = typeof schema.type === "string" ? [schema.type] : schema.type;
     if (!types.some((t) => hasType(value, t))) {
@@ -52,11 +40,12 @@ export function validate(schema: Schema, value: unknown, path = ""): ResponseIss
     }
   }
   const issues: ResponseIssue[] = [];
-  if (schema.enum && !schema.enum.includes(value)) issues.push({ path, message: "not one of the allowed values" });
-  if ("const" in schema && schema.const !== value) issues.push({ path, message: "not the expected constant" });
+  if (schema.enum && !schema.enum.some((allowed) => sameJson(allowed, value))) {
+    issues.push({ path, message: "not one of the allowed values" });
+  }
+  if ("const" in schema && !sameJson(schema.const, value)) issues.push({ path, message: "not the expected constant" });
   for (const sub of schema.allOf ?? []) issues.push(...validate(sub, value, path));
-  const union = schema.anyOf ?? schema.oneOf;
-  if (union && !union.some((sub) => validate(sub, value, path).length === 0)) {
+  if (schema.anyOf && !schema.anyOf.some((sub) => validate(sub, value, path).length === 0)) {
     issues.push({ path, message: "matches none of the allowed shapes" });
   }
   if (Array.isArray(value) && schema.items) {
@@ -68,13 +57,21 @@ export function validate(schema: Schema, value: unknown, path = ""): ResponseIss
   return issues;
 }
 
+/** JSON equality, for enum and const (which may hold objects and arrays). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
+}
+
 function validateObject(schema: Schema, value: Record<string, unknown>, path: string): ResponseIssue[] {
   const issues: ResponseIssue[] = [];
+  const properties = schema.properties ?? {};
   for (const name of schema.required ?? []) {
     if (!Object.hasOwn(value, name)) issues.push({ path: join(path, name), message: "required field is missing" });
   }
-  for (const [name, sub] of Object.entries(schema.properties ?? {})) {
-    if (Object.hasOwn(value, name)) issues.push(...validate(sub, value[name], join(path, name)));
+  for (const [name, field] of Object.entries(value)) {
+    const sub = Object.hasOwn(properties, name) ? properties[name] : schema.additionalProperties;
+    if (sub === false) issues.push({ path: join(path, name), message: "field not allowed" });
+    else if (sub !== undefined && sub !== true) issues.push(...validate(sub, field, join(path, name)));
   }
   return issues;
 }

@@ -25,7 +25,7 @@ async function writeTemp(file: string, data: string | Buffer): Promise<string> {
  * renamed into place. If any step fails, the files already replaced get their old bytes back, temp
  * files are removed and the error is rethrown, so the set is either all new or all as before.
  */
-export async function replaceFiles(files: { file: string; text: string }[]): Promise<void> {
+export async function replaceFiles(files: { file: string; text: string | Buffer }[]): Promise<void> {
   const temps: string[] = [];
   const replaced: { file: string; before: Buffer | undefined }[] = [];
   try {

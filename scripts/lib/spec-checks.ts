@@ -1,6 +1,12 @@
-/** What a pulled document must be before it may replace the snapshot. */
-
-import { isObject } from "./json.ts";
+/**
+ * What a pulled document must be before it may replace the pulled copy: OpenAPI 3.x, structurally
+ * valid, self-contained, and offering what the facade uses in each covered operation. Everything
+ * else Redocly's recommended rules find is reported, not refused: the client only calls the
+ * covered operations, and the upstream document is what it is.
+ */
+import { isObject } from "../../src/utils/is-object.js";
+import { COVERED_OPERATIONS, operationName } from "./covered-operations.ts";
+import { jsonMedia, operationServers, resolveLocal } from "./openapi-operations.ts";
 import { SpecError } from "./spec-source.ts";
 
 export type OpenApiDoc = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, unknown>> };
@@ -13,7 +19,7 @@ export function assertOpenApi3(doc: unknown, from: string): asserts doc is OpenA
   if (!isObject(doc.paths)) throw new SpecError(`${from} has no paths`);
 }
 
-/** Every `$ref` must point inside the document: the snapshot is one self-contained file. */
+/** Every `$ref` must point inside the document: the pulled copy is one self-contained file. */
 function assertLocalRefs(node: unknown, from: string): void {
   if (Array.isArray(node)) for (const item of node) assertLocalRefs(item, from);
   else if (isObject(node)) {
@@ -28,73 +34,109 @@ function assertLocalRefs(node: unknown, from: string): void {
   }
 }
 
+export interface Finding {
+  severity: "error" | "warn";
+  ruleId: string;
+  message: string;
+  pointer: string;
+}
+
 /**
- * Validates with Redocly's "minimal" rules (the OpenAPI structure, resolvable references; the
- * engine openapi-typescript uses), plus unique operationIds, as openapi-typescript requires, and
- * defined security schemes. Warnings are not refusals.
+ * Rules whose errors make a document unusable wherever they are: its structure, its references,
+ * and the unique operationIds openapi-typescript needs.
  */
-export async function assertValid(doc: OpenApiDoc, from: string): Promise<void> {
-  assertLocalRefs(doc, from);
+const STRUCTURAL_RULES = new Set(["struct", "no-unresolved-refs", "operation-operationId-unique"]);
+
+/** JSON pointers of the covered operations: an error inside one of them is the facade's problem. */
+const COVERED_POINTERS = COVERED_OPERATIONS.map(
+  ({ path, method }) => `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`,
+);
+
+const isFatal = (f: Finding) =>
+  f.severity === "error" &&
+  (STRUCTURAL_RULES.has(f.ruleId) || COVERED_POINTERS.some((p) => f.pointer === p || f.pointer.startsWith(`${p}/`)));
+
+/** Redocly's recommended rules over `doc` (the @redocly/openapi-core in the lockfile, no network). */
+export async function lintDocument(doc: unknown): Promise<Finding[]> {
   // Loaded on demand: it takes a good part of a second, and refusals before this point skip it.
   const { createConfig, lintFromString } = await import("@redocly/openapi-core");
-  const config = await createConfig({
-    extends: ["minimal"],
-    rules: { "operation-operationId-unique": "error", "security-defined": "error" },
-  });
+  const config = await createConfig({ extends: ["recommended"] });
   const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: "/openapi.json", config });
-  const errors = problems.filter((p) => p.severity === "error");
-  const first = errors[0];
-  if (!first) return;
-  const at = first.location[0]?.pointer ? ` at ${first.location[0].pointer}` : "";
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
-  throw new SpecError(`${from} fails OpenAPI validation: ${first.message}${at}${more}`);
+  return problems.map((p) => ({
+    severity: p.severity === "error" ? "error" : "warn",
+    ruleId: p.ruleId,
+    message: p.message,
+    pointer: p.location[0]?.pointer ?? "",
+  }));
 }
 
-/** Follows local `$ref`s (JSON pointers into the document) to the node they name. */
-function resolve(doc: OpenApiDoc, node: unknown): unknown {
-  for (let depth = 0; isObject(node) && typeof node.$ref === "string" && depth < 20; depth++) {
-    const ref: string = node.$ref;
-    if (!ref.startsWith("#/")) return undefined;
-    node = ref
-      .slice(2)
-      .split("/")
-      .map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"))
-      .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), doc);
+/** One line per finding. */
+export const formatFinding = (f: Finding): string => `${f.severity} ${f.ruleId}: ${f.message} at ${f.pointer || "#"}`;
+
+/**
+ * Refuses a document that is structurally invalid or has an error inside a covered operation;
+ * resolves to the other findings (lint), which the caller reports.
+ */
+export async function assertValid(doc: OpenApiDoc, from: string): Promise<Finding[]> {
+  assertLocalRefs(doc, from);
+  const findings = await lintDocument(doc);
+  const fatal = findings.filter(isFatal);
+  const first = fatal[0];
+  if (first) {
+    const at = first.pointer ? ` at ${first.pointer}` : "";
+    const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : "";
+    throw new SpecError(`${from} fails OpenAPI validation: ${first.message}${at}${more}`);
   }
-  return node;
-}
-
-function jsonSchemaOf(doc: OpenApiDoc, holder: unknown): unknown {
-  const content = resolve(doc, holder);
-  if (!isObject(content) || !isObject(content.content)) return undefined;
-  const media = content.content["application/json"];
-  return isObject(media) ? resolve(doc, media.schema) : undefined;
+  return findings;
 }
 
 /** Allows `type: "string"` and 3.1's `type: ["string", …]`; a field without `type` is not checked. */
-const allowsString = (schema: Record<string, unknown>) =>
-  schema.type === undefined ||
-  schema.type === "string" ||
-  (Array.isArray(schema.type) && schema.type.includes("string"));
+const allowsString = (schema: unknown) =>
+  isObject(schema) &&
+  (schema.type === undefined ||
+    schema.type === "string" ||
+    (Array.isArray(schema.type) && schema.type.includes("string")));
+
+const isObjectSchema = (schema: unknown) =>
+  isObject(schema) && (schema.type === "object" || isObject(schema.properties) || Array.isArray(schema.allOf));
+
+/** The schema of a JSON body field, or of a query parameter, the facade fills in. */
+function sentField(doc: OpenApiDoc, operation: Record<string, unknown>, sends: { in: string; name: string }): unknown {
+  if (sends.in === "body") {
+    const schema = resolveLocal(doc, jsonMedia(doc, operation.requestBody)?.schema);
+    return isObject(schema) && isObject(schema.properties)
+      ? resolveLocal(doc, schema.properties[sends.name])
+      : undefined;
+  }
+  const parameters = Array.isArray(operation.parameters) ? operation.parameters : [];
+  const parameter = parameters
+    .map((p) => resolveLocal(doc, p))
+    .find((p) => isObject(p) && p.in === sends.in && p.name === sends.name);
+  return isObject(parameter) ? resolveLocal(doc, parameter.schema) : undefined;
+}
 
 /**
- * What the facade (src/client.ts) relies on: `POST /v1/delete_finetune` taking a JSON body with a
- * string `finetune_id` and answering 200 with a JSON object. Anything finer is for the change
- * report and, in `npm run regen`, for the type-check.
+ * What the facade (src/client.ts) relies on in each covered operation: it exists, is called on an
+ * absolute http(s) server, takes the string the facade sends where it sends it, and answers 200
+ * with a JSON object. Anything finer is for the change report and, in `npm run regen`, for the
+ * type-check.
  */
 export function assertFacadeNeeds(doc: OpenApiDoc, from: string): void {
-  const item = resolve(doc, doc.paths["/v1/delete_finetune"]);
-  if (!isObject(item) || !isObject(item.post)) {
-    throw new SpecError(`${from} lacks POST /v1/delete_finetune, which the client calls`);
-  }
-  const post = item.post;
-  const input = jsonSchemaOf(doc, post.requestBody);
-  const field = isObject(input) && isObject(input.properties) ? resolve(doc, input.properties.finetune_id) : undefined;
-  if (!isObject(field) || !allowsString(field)) {
-    throw new SpecError(`${from}: POST /v1/delete_finetune no longer takes a JSON body with a string finetune_id`);
-  }
-  const output = isObject(post.responses) ? jsonSchemaOf(doc, post.responses["200"]) : undefined;
-  if (!isObject(output) || !(output.type === "object" || isObject(output.properties) || Array.isArray(output.allOf))) {
-    throw new SpecError(`${from}: POST /v1/delete_finetune has no JSON object 200 response`);
+  for (const covered of COVERED_OPERATIONS) {
+    const name = operationName(covered);
+    const item = resolveLocal(doc, doc.paths[covered.path]);
+    const operation = isObject(item) ? item[covered.method] : undefined;
+    if (!isObject(item) || !isObject(operation)) throw new SpecError(`${from} lacks ${name}, which the client calls`);
+    const server = operationServers(doc, { operation, item })[0] ?? "";
+    if (!/^https?:\/\//.test(server)) throw new SpecError(`${from}: ${name} has no absolute server URL (${server})`);
+    const { sends } = covered;
+    if (sends && !allowsString(sentField(doc, operation, sends))) {
+      const where = sends.in === "body" ? "a JSON body with a string" : "a string query parameter";
+      throw new SpecError(`${from}: ${name} no longer takes ${where} ${sends.name}`);
+    }
+    const ok = isObject(operation.responses) ? jsonMedia(doc, operation.responses["200"]) : undefined;
+    if (!isObjectSchema(resolveLocal(doc, ok?.schema))) {
+      throw new SpecError(`${from}: ${name} has no JSON object 200 response`);
+    }
   }
 }

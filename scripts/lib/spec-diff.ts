@@ -18,7 +18,8 @@
  * the operations that use them, and annotations (descriptions, examples) are "other".
  */
 import { apiCompare, type Diff } from "api-smart-diff";
-import { isObject, type Json } from "./json.ts";
+import { isObject } from "../../src/utils/is-object.js";
+import { eachOperation, isHttpMethod, operationSecurity, operationServers } from "./openapi-operations.ts";
 
 export interface ChangeReport {
   breaking: string[];
@@ -28,7 +29,6 @@ export interface ChangeReport {
 
 type Kind = keyof ChangeReport;
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** How many "other" lines are printed; annotation churn upstream can run to hundreds. */
 const MAX_OTHER_LINES = 20;
 
@@ -64,7 +64,7 @@ function classify(diff: Diff): Kind {
 function operationPrefix(path: Diff["path"]): string {
   if (path[0] !== "paths" || path.length < 3) return "";
   const method = String(path[2]);
-  if (!METHODS.includes(method)) return `${String(path[1])}: `;
+  if (!isHttpMethod(method)) return `${String(path[1])}: `;
   return path.length === 3 ? "" : `${method.toUpperCase()} ${String(path[1])}: `;
 }
 
@@ -108,23 +108,12 @@ function linesFor(diff: Diff): [Kind, string][] {
 const covered = (diff: Diff) =>
   diff.path[0] === "paths" && !diff.path.includes("servers") && diff.path[3] !== "security";
 
-/** Each operation, as "METHOD /path", with the URLs it is called on (operation > path > document). */
+/** Each operation, as "METHOD /path", with the URLs it is called on and the security in effect. */
 function operations(doc: unknown): Map<string, { servers: string[]; security: unknown }> {
   const out = new Map<string, { servers: string[]; security: unknown }>();
-  if (!isObject(doc) || !isObject(doc.paths)) return out;
-  const urls = (node: unknown) =>
-    isObject(node) && Array.isArray(node.servers) && node.servers.length > 0
-      ? node.servers.map((s) => (isObject(s) ? String(s.url).replace(/\/+$/, "") : ""))
-      : undefined;
-  const rootServers = urls(doc) ?? ["/"];
-  for (const [route, item] of Object.entries(doc.paths)) {
-    if (!isObject(item)) continue;
-    for (const method of METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      const servers = urls(operation) ?? urls(item) ?? rootServers;
-      out.set(`${method.toUpperCase()} ${route}`, { servers, security: operation.security ?? doc.security });
-    }
+  for (const ref of eachOperation(doc)) {
+    const servers = operationServers(doc, ref).map((url) => url.replace(/\/+$/, ""));
+    out.set(`${ref.method.toUpperCase()} ${ref.path}`, { servers, security: operationSecurity(doc, ref) });
   }
   return out;
 }
@@ -168,7 +157,7 @@ function schemeSummary(scheme: unknown): string {
   return String(scheme.type);
 }
 
-function schemes(doc: unknown): Json {
+function schemes(doc: unknown): Record<string, unknown> {
   return isObject(doc) && isObject(doc.components) && isObject(doc.components.securitySchemes)
     ? doc.components.securitySchemes
     : {};

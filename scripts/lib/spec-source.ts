@@ -24,7 +24,7 @@ export interface FetchLimits {
 /** Defaults of `spec:pull`: generous for the whole upstream document, small enough to stay safe. */
 export const DEFAULT_LIMITS: FetchLimits = { timeoutMs: 30_000, maxBytes: 20 * 1024 * 1024 };
 
-const isUrl = (from: string) => /^https?:\/\//i.test(from);
+export const isUrl = (from: string): boolean => /^https?:\/\//i.test(from);
 
 const causeOf = (error: unknown): string => {
   const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
@@ -87,7 +87,8 @@ async function readLocal(from: string, limits: FetchLimits): Promise<FetchedSpec
   return { bytes, sha256: sha256(bytes), contentType: undefined };
 }
 
-function sha256(bytes: Buffer): string {
+/** Hex sha256 of some bytes. */
+export function sha256(bytes: Buffer | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
@@ -100,17 +101,17 @@ export function fetchSpec(from: string, limits: FetchLimits = DEFAULT_LIMITS): P
  * YAML when the source says so (extension or content type); JSON when it says so; otherwise
  * by the first character, since a JSON document always starts with `{`.
  */
-function looksLikeYaml(spec: FetchedSpec, from: string, text: string): boolean {
+export function formatOf(spec: FetchedSpec, from: string): "json" | "yaml" {
   const pathname = isUrl(from) ? new URL(from).pathname : from;
-  if (/\.ya?ml$/i.test(pathname) || /yaml/i.test(spec.contentType ?? "")) return true;
-  if (/\.json$/i.test(pathname) || /json/i.test(spec.contentType ?? "")) return false;
-  return !text.trimStart().startsWith("{");
+  if (/\.ya?ml$/i.test(pathname) || /yaml/i.test(spec.contentType ?? "")) return "yaml";
+  if (/\.json$/i.test(pathname) || /json/i.test(spec.contentType ?? "")) return "json";
+  return spec.bytes.toString("utf8").trimStart().startsWith("{") ? "json" : "yaml";
 }
 
 /** Parses JSON, or YAML when the source is YAML. */
 export function parseSpec(spec: FetchedSpec, from: string): unknown {
   const text = spec.bytes.toString("utf8");
-  const yaml = looksLikeYaml(spec, from, text);
+  const yaml = formatOf(spec, from) === "yaml";
   try {
     return yaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {

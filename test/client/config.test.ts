@@ -1,7 +1,15 @@
 /** Options, environment and input checks that fail before any request, and where requests go. */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BflConfigurationError, createBflClient, REGIONS, SPEC_SERVER_URL, VERSION } from "../../src/index.js";
+import {
+  type BflClientOptions,
+  BflConfigurationError,
+  createBflClient,
+  REGIONS,
+  type RequestOptions,
+  SPEC_SERVER_URL,
+  VERSION,
+} from "../../src/index.js";
 import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
 import { json, okBody, useFaultServer } from "../helpers/fault-server.js";
 
@@ -34,12 +42,38 @@ describe("input", () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("rejects nonsensical timeouts and retry counts", async () => {
-    expect(() => clientFor(server, { timeoutMs: 0 })).toThrow(/timeoutMs must be a number >= 1/);
-    expect(() => clientFor(server, { maxRetries: -1 })).toThrow(/maxRetries must be a whole number >= 0/);
-    await expect(clientFor(server).deleteFinetune("x", { maxRetries: 1.5 })).rejects.toThrow(TypeError);
+  it.each([
+    [{ timeoutMs: 0 }, /timeoutMs must be a number of milliseconds from 1 to 2147483647, got 0/],
+    [{ timeoutMs: Number.NaN }, /timeoutMs must be .* got NaN/],
+    [{ timeoutMs: 3e9 }, /timeoutMs must be .* got 3000000000/],
+    [{ maxRetries: -1 }, /maxRetries must be a whole number from 0 to 100, got -1/],
+    [{ maxRetries: 1.5 }, /maxRetries must be a whole number/],
+    [{ maxConcurrency: 0 }, /maxConcurrency must be a whole number from 1/],
+    [{ backoff: { initialDelayMs: Number.NaN } }, /backoff.initialDelayMs must be/],
+    [{ backoff: { maxDelayMs: -1 } }, /backoff.maxDelayMs must be/],
+    [{ backoff: { maxRetryAfterMs: 2 ** 31 } }, /backoff.maxRetryAfterMs must be .* 2147483647/],
+    [{ rateLimit: { maxTotalWaitMs: -5 } }, /rateLimit.maxTotalWaitMs must be/],
+  ])("client option %j is a BflConfigurationError before anything is sent", (options, message) => {
+    const error = (() => {
+      try {
+        clientFor(server, options as BflClientOptions);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(BflConfigurationError);
+    expect(error?.message).toMatch(message);
     expect(server.requests).toHaveLength(0);
   });
+
+  it.each([[{ timeoutMs: 0 }], [{ timeoutMs: 2 ** 31 }], [{ maxRetries: 1.5 }], [{ signal: "nope" }]])(
+    "call option %j is a BflConfigurationError before anything is sent",
+    async (options) => {
+      const error = await rejectionOf(clientFor(server).deleteFinetune("x", options as RequestOptions));
+      expect(error).toBeInstanceOf(BflConfigurationError);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 });
 
 describe("API key", () => {
@@ -70,22 +104,52 @@ describe("API key", () => {
     expect(error?.message).not.toContain("secret");
   });
 
-  it("sends extra headers from the client and the call, never letting them replace x-key", async () => {
+  it("sends extra headers from the client and the call", async () => {
     server.reply(json(200, okBody()));
-    const client = clientFor(server, { headers: { "x-team": "a", "x-key": "overridden?" } });
+    const client = clientFor(server, { headers: { "x-team": "a" } });
     await client.deleteFinetune("x", { headers: { "x-call": "b" } });
     const headers = server.requests[0]?.headers;
     expect(headers?.["x-team"]).toBe("a");
     expect(headers?.["x-call"]).toBe("b");
     expect(headers?.["x-key"]).toBe(TEST_KEY);
+    expect(headers?.["content-type"]).toBe("application/json");
+  });
+
+  it.each([[{ "x-key": "other" }], [{ "X-Key": "other" }], [{ "x-key": null }], [{ "Content-Type": "text/plain" }]])(
+    "headers %j may not replace the key or the body's type, per client or per call",
+    async (headers) => {
+      server.reply(json(200, okBody()));
+      const bad = headers as unknown as Record<string, string>;
+      expect(() => clientFor(server, { headers: bad })).toThrow(BflConfigurationError);
+      expect(() => clientFor(server, { headers: bad })).toThrow(/must not set|must be a string/);
+      const error = await rejectionOf(clientFor(server).deleteFinetune("x", { headers: bad }));
+      expect(error).toBeInstanceOf(BflConfigurationError);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it("raw requests always carry the client's key, whatever headers they pass", async () => {
+    server.reply(json(200, okBody()));
+    const client = clientFor(server);
+    await client.raw.POST("/v1/delete_finetune", {
+      body: { finetune_id: "x" },
+      headers: { "x-key": "other" },
+    });
+    await client.raw.POST("/v1/delete_finetune", {
+      body: { finetune_id: "x" },
+      headers: { "x-key": null },
+    });
+    expect(server.requests.map((r) => r.headers["x-key"])).toEqual([TEST_KEY, TEST_KEY]);
   });
 });
 
 describe("base URL", () => {
-  it("defaults to the spec's server, read from the generated contract", async () => {
+  it("defaults to the finetune operations' server in the spec, read from the generated contract", async () => {
     vi.stubEnv("BFL_BASE_URL", "");
     const spec = JSON.parse(readFileSync("openapi/openapi.json", "utf8"));
-    expect(SPEC_SERVER_URL).toBe(spec.servers[0].url);
+    // BFL's document names api.bfl.ai for the whole API and api.us1.bfl.ai on the finetune operations.
+    expect(SPEC_SERVER_URL).toBe(spec.paths["/v1/delete_finetune"].post.servers[0].url);
+    expect(SPEC_SERVER_URL).not.toBe(spec.servers[0].url);
     const urls: string[] = [];
     const client = createBflClient({ apiKey: TEST_KEY, fetch: recordingFetch(urls) });
     expect(client.baseUrl).toBe(SPEC_SERVER_URL);
@@ -143,6 +207,73 @@ describe("base URL", () => {
     expect(() => createBflClient({ apiKey: TEST_KEY })).toThrow(/must travel over https/);
     vi.stubEnv("BFL_BASE_URL", "");
     expect(() => createBflClient({ apiKey: TEST_KEY, region: "mars" as "eu" })).toThrow(/Unknown region "mars"/);
+  });
+});
+
+describe("base URL hazards", () => {
+  it.each([
+    ["https://user:hunter2pass@api.example.com", "user name or password"],
+    ["https://:hunter2pass@api.example.com/bfl", "user name or password"],
+    ["https://api.example.com/?q=1", "?query or #fragment"],
+    ["https://api.example.com/bfl#x", "?query or #fragment"],
+    ["https://api.example.com/bfl?", "?query or #fragment"],
+  ])("%s is refused without echoing credentials", (baseUrl, reason) => {
+    const error = (() => {
+      try {
+        createBflClient({ apiKey: TEST_KEY, baseUrl });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(BflConfigurationError);
+    expect(error?.message).toContain(reason);
+    expect(error?.message).not.toContain("hunter2pass");
+  });
+
+  it("an unparsable baseUrl is refused without echoing it", () => {
+    expect(() => createBflClient({ apiKey: TEST_KEY, baseUrl: "https://u:hunter2pass@[bad" })).toThrow(
+      /^Invalid baseUrl: expected an absolute URL/,
+    );
+  });
+
+  it("a path prefix is kept", async () => {
+    const urls: string[] = [];
+    const client = createBflClient({
+      apiKey: TEST_KEY,
+      baseUrl: "https://proxy.example/bfl",
+      fetch: recordingFetch(urls),
+    });
+    await client.deleteFinetune("x");
+    expect(urls).toEqual(["https://proxy.example/bfl/v1/delete_finetune"]);
+  });
+});
+
+describe("environment", () => {
+  it("reads BFL_* only from the env option when one is given", async () => {
+    vi.stubEnv("BFL_API_KEY", "process-key");
+    vi.stubEnv("BFL_BASE_URL", "https://process.example");
+    const urls: string[] = [];
+    const client = createBflClient({
+      env: { BFL_API_KEY: "injected-key", BFL_BASE_URL: "https://injected.example" },
+      fetch: recordingFetch(urls),
+    });
+    await client.deleteFinetune("x");
+    expect(urls).toEqual(["https://injected.example/v1/delete_finetune"]);
+    expect(() => createBflClient({ env: {} })).toThrow(/BFL_API_KEY/);
+  });
+
+  it("an environment that refuses access (Deno without --allow-env) is not an error when values are given", async () => {
+    const refusing = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('NotCapable: Requires env access to "BFL_LOG"');
+        },
+      },
+    );
+    const client = createBflClient({ apiKey: TEST_KEY, baseUrl: server.url, env: refusing });
+    server.reply(json(200, okBody()));
+    await expect(client.deleteFinetune("x")).resolves.toEqual(okBody());
   });
 });
 

@@ -14,7 +14,9 @@ describe("2xx bodies", () => {
     expect(error.status).toBe(200);
     expect(error.body).toBe("<html>oops</html>");
     expect(error.issues).toEqual([{ path: "", message: "body is not JSON" }]);
-    expect(error.message).toBe("200 response does not match the API spec: body is not JSON");
+    expect(error.message).toBe(
+      "The server accepted the request (200), but its response does not match the API spec: body is not JSON",
+    );
     expect(server.requests).toHaveLength(1);
   });
 
@@ -29,7 +31,9 @@ describe("2xx bodies", () => {
     server.reply(json(200, body));
     const error = (await rejectionOf(clientFor(server).deleteFinetune("x"))) as BflResponseValidationError;
     expect(error.issues).toEqual([{ path: "timestamp", message: "required field is missing" }]);
-    expect(error.message).toBe("200 response does not match the API spec: timestamp: required field is missing");
+    expect(error.message).toBe(
+      "The server accepted the request (200), but its response does not match the API spec: timestamp: required field is missing",
+    );
     expect(error.body).toEqual(body);
   });
 

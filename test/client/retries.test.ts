@@ -7,7 +7,7 @@ import {
   BflRateLimitError,
   BflServerError,
 } from "../../src/index.js";
-import { DEFAULT_BACKOFF, parseRetryAfter, retryDelay } from "../../src/retry.js";
+import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, retryDelay } from "../../src/retry.js";
 import { clientFor, rejectionOf } from "../helpers/client.js";
 import { json, okBody, reset, startFaultServer, useFaultServer } from "../helpers/fault-server.js";
 
@@ -145,22 +145,23 @@ describe("429 and the server's requested wait", () => {
 
 describe("backoff schedule", () => {
   const policy = { ...DEFAULT_BACKOFF, maxRetries: 10 };
-  const err = new BflServerError({ status: 500, statusText: "", headers: new Headers(), body: undefined, attempts: 1 });
 
   it("doubles from 0.5 s to a cap of 8 s", () => {
-    const delays = [1, 2, 3, 4, 5, 6, 7].map((retry) => retryDelay(err, retry, policy, () => 0));
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((retry) => backoffDelay(retry, policy, () => 0));
     expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 8000, 8000]);
   });
 
   it("jitters down by at most a quarter", () => {
-    expect(retryDelay(err, 1, policy, () => 0.999_999)).toBeCloseTo(375, 0);
-    const seen = new Set(Array.from({ length: 20 }, () => retryDelay(err, 3, policy)));
+    expect(backoffDelay(1, policy, () => 0.999_999)).toBeCloseTo(375, 0);
+    const seen = new Set(Array.from({ length: 20 }, () => backoffDelay(3, policy)));
     for (const delay of seen) expect(delay).toBeGreaterThan(1500);
     expect(seen.size).toBeGreaterThan(1);
   });
 
-  it("stops after maxRetries", () => {
-    expect(retryDelay(err, 11, policy)).toBeUndefined();
+  it("stops after maxRetries, and when the server asks for longer than maxRetryAfterMs", () => {
+    expect(retryDelay(11, undefined, policy)).toBeUndefined();
+    expect(retryDelay(1, new Headers({ "retry-after": "61" }), policy)).toBeUndefined();
+    expect(retryDelay(1, new Headers({ "retry-after": "2" }), policy)).toBe(2000);
   });
 
   it("reads the server's wait in every documented form", () => {

@@ -131,7 +131,6 @@ describe("bodies that are not JSON", () => {
 describe("retried statuses, when retries run out", () => {
   it.each([
     { status: 409, type: BflConflictError },
-    { status: 429, type: BflRateLimitError },
     { status: 503, type: BflServerError },
   ])("$status always -> $type.name after 1 + maxRetries attempts", async ({ status, type }) => {
     server.reply(json(status, { detail: "busy" }));
@@ -139,5 +138,16 @@ describe("retried statuses, when retries run out", () => {
     expect(error).toBeInstanceOf(type);
     expect(error.attempts).toBe(4);
     expect(server.requests).toHaveLength(4);
+  });
+
+  it("429 always: waits are not counted against maxRetries, but their total per call is bounded", async () => {
+    server.reply(json(429, { detail: "busy" }, { "retry-after-ms": "30" }));
+    const client = clientFor(server, { maxRetries: 1, rateLimit: { maxTotalWaitMs: 200 } });
+    const error = (await rejectionOf(client.deleteFinetune("ft"))) as BflRateLimitError;
+    expect(error).toBeInstanceOf(BflRateLimitError);
+    // 30 ms a wait, 200 ms in all: more attempts than maxRetries allows, and the budget ends it.
+    expect(error.attempts).toBeGreaterThan(2);
+    expect(error.attempts).toBe(Math.floor(200 / 30) + 1);
+    expect(server.requests).toHaveLength(error.attempts);
   });
 });

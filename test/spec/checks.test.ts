@@ -1,95 +1,163 @@
 /**
- * The pieces of `spec:pull` on their own: pruning to `--paths`, the checks a document must pass,
- * reading JSON or YAML, and replacing files all-or-nothing.
+ * The pieces of `spec:pull` and `generate` on their own: cutting to the covered operations,
+ * applying the overlay, the checks a document must pass, reading JSON or YAML, and replacing files
+ * all-or-nothing.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { stringify as toYaml } from "yaml";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { prettyJson, replaceFiles } from "../../scripts/lib/atomic-write.ts";
-import { prunePaths } from "../../scripts/lib/prune.ts";
+import { COVERED_OPERATIONS } from "../../scripts/lib/covered-operations.ts";
+import { applyOverlay, assertOverlay, cutTo, cutToCovered, type Overlay } from "../../scripts/lib/effective-spec.ts";
 import { assertFacadeNeeds, assertOpenApi3, assertValid } from "../../scripts/lib/spec-checks.ts";
 import { parseSpec, SpecError } from "../../scripts/lib/spec-source.ts";
-import { current, upstream } from "./fixtures/variants.js";
+import { effective, pulled } from "./fixtures/variants.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: documents are edited freely
 type Doc = any;
 
-describe("--paths pruning", () => {
-  it("keeps the listed paths, the components they reach transitively, and the schemes and tags they use", () => {
-    const doc = prunePaths(upstream(), ["/v1/flux-pro-1.1", "/v1/my_finetunes"]) as Doc;
+describe("cutting to operations (openapi-format's filter)", () => {
+  it("keeps the listed operations, the components they reach transitively, and the tags they use", async () => {
+    const doc: Doc = await cutTo(pulled(), [
+      { method: "post", path: "/v1/flux-pro-1.1" },
+      { method: "get", path: "/v1/my_finetunes" },
+    ]);
     expect(Object.keys(doc.paths)).toEqual(["/v1/flux-pro-1.1", "/v1/my_finetunes"]);
     // OutputFormat only through FluxPro11Inputs, ValidationError only through HTTPValidationError.
-    expect(Object.keys(doc.components.schemas)).toEqual([
+    expect(Object.keys(doc.components.schemas).sort()).toEqual([
       "AsyncResponse",
+      "AsyncWebhookResponse",
       "FluxPro11Inputs",
       "HTTPValidationError",
       "MyFinetunesResponse",
       "OutputFormat",
       "ValidationError",
     ]);
-    expect(Object.keys(doc.components.securitySchemes)).toEqual(["APIKeyHeader", "HTTPBearer"]);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(["APIKeyHeader"]);
     expect(doc.tags.map((t: Doc) => t.name)).toEqual(["Models", "Utility"]);
     expect(doc.paths["/v1/my_finetunes"].get.servers).toEqual([
       { url: "https://api.us1.bfl.ai", description: "BFL Finetune API" },
     ]);
-    expect(doc.servers).toEqual(upstream().servers);
+    expect(doc.servers).toEqual(pulled().servers);
   });
 
-  it("follows discriminator mappings, escaped names and other component types", () => {
-    const doc: Doc = {
-      openapi: "3.1.0",
-      info: { title: "t", version: "1" },
-      paths: {
-        "/pets": {
-          parameters: [{ $ref: "#/components/parameters/Limit" }],
-          post: {
-            requestBody: { $ref: "#/components/requestBodies/PetBody" },
-            responses: { "200": { description: "OK" } },
-          },
-        },
-        "/other": { get: { responses: { "200": { $ref: "#/components/responses/Unused" } } } },
-      },
-      components: {
-        parameters: { Limit: { name: "limit", in: "query", schema: { type: "integer" } } },
-        requestBodies: {
-          PetBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/Pet" } } } },
-        },
-        responses: { Unused: { description: "x" } },
-        schemas: {
-          Pet: {
-            oneOf: [{ $ref: "#/components/schemas/Cat" }],
-            discriminator: {
-              propertyName: "kind",
-              mapping: { cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog~1Puppy" },
-            },
-          },
-          Cat: { type: "object" },
-          "Dog/Puppy": { type: "object" },
-          Unused: { type: "object" },
+  it("the covered operations: BFL's words unchanged, empty schemas included", async () => {
+    const doc: Doc = await cutToCovered(pulled());
+    const original = pulled();
+    expect(Object.keys(doc.paths).sort()).toEqual(COVERED_OPERATIONS.map((op) => op.path).sort());
+    for (const route of Object.keys(doc.paths)) expect(doc.paths[route]).toEqual(original.paths[route]);
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      expect(schema).toEqual(original.components.schemas[name]);
+    }
+    expect(doc.components.schemas.MyFinetunesResponse.properties.finetunes.items).toEqual({});
+    expect(doc.tags.map((t: Doc) => t.name)).toEqual(["Utility"]);
+  });
+
+  it("refuses a document that lacks a covered operation", async () => {
+    const doc = pulled();
+    delete doc.paths["/v1/my_finetunes"];
+    await expect(cutToCovered(doc)).rejects.toThrow(new SpecError("the document lacks GET /v1/my_finetunes"));
+  });
+
+  const synthetic = (): Doc => ({
+    openapi: "3.1.0",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/pets": {
+        parameters: [{ $ref: "#/components/parameters/Limit" }],
+        post: {
+          requestBody: { $ref: "#/components/requestBodies/PetBody" },
+          responses: { "200": { description: "OK" } },
         },
       },
-      webhooks: { ping: { post: { responses: { "200": { description: "OK" } } } } },
-    };
-    const pruned = prunePaths(doc, ["/pets"]) as Doc;
-    expect(pruned.components).toEqual({
+      "/other": { get: { responses: { "200": { $ref: "#/components/responses/Unused" } } } },
+    },
+    components: {
+      parameters: { Limit: { name: "limit", in: "query", schema: { type: "integer" } } },
+      requestBodies: {
+        PetBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/Pet" } } } },
+      },
+      responses: { Unused: { description: "x" } },
+      schemas: {
+        Pet: {
+          oneOf: [{ $ref: "#/components/schemas/Cat" }],
+          discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat" } },
+        },
+        Cat: { type: "object" },
+        Unused: { type: "object" },
+      },
+    },
+    webhooks: { ping: { post: { responses: { "200": { description: "OK" } } } } },
+  });
+
+  it("follows discriminator mappings and other component types; drops webhooks and emptied sections", async () => {
+    const doc = synthetic();
+    const cut: Doc = await cutTo(doc, [{ method: "post", path: "/pets" }]);
+    expect(cut.components).toEqual({
       parameters: { Limit: doc.components.parameters.Limit },
       requestBodies: { PetBody: doc.components.requestBodies.PetBody },
-      schemas: { Cat: { type: "object" }, "Dog/Puppy": { type: "object" }, Pet: doc.components.schemas.Pet },
+      schemas: { Pet: doc.components.schemas.Pet, Cat: { type: "object" } },
     });
-    expect(pruned.webhooks).toBeUndefined();
+    expect(cut.webhooks).toBeUndefined();
   });
 
-  it("refuses unknown paths and references to nothing", () => {
-    expect(() => prunePaths(upstream(), ["/v1/delete_finetune", "/v1/nope"])).toThrow(
-      new SpecError("--paths names paths the document does not have: /v1/nope"),
+  it("stops loudly where the filter would leave a reference dangling (an escaped '/' in a name)", async () => {
+    const doc = synthetic();
+    doc.components.schemas["Dog/Puppy"] = { type: "object" };
+    doc.components.schemas.Pet.discriminator.mapping.dog = "#/components/schemas/Dog~1Puppy";
+    await expect(cutTo(doc, [{ method: "post", path: "/pets" }])).rejects.toThrow(
+      new SpecError("cutting to the covered operations left #/components/schemas/Dog~1Puppy unresolved"),
     );
-    const doc = current();
-    doc.components.schemas.DeleteFinetuneInputs.properties.x = { $ref: "#/components/schemas/Gone" };
-    expect(() => prunePaths(doc, ["/v1/delete_finetune"])).toThrow(
-      "#/components/schemas/Gone is referenced but not defined",
+  });
+});
+
+describe("the overlay (openapi-format's overlay)", () => {
+  const overlay = (actions: Doc[]): Overlay => ({ overlay: "1.0.0", info: { title: "t", version: "1" }, actions });
+  const target = "$.paths['/v1/my_finetunes'].get.responses['200'].content['application/json']";
+
+  it("applies an action that matches", async () => {
+    const value = { finetunes: ["a"] };
+    const doc: Doc = await applyOverlay(
+      await cutToCovered(pulled()),
+      overlay([{ target, description: "why", update: { examples: { example: { value } } } }]),
+      "o.yaml",
     );
+    expect(doc.paths["/v1/my_finetunes"].get.responses["200"].content["application/json"].examples).toEqual({
+      example: { value },
+    });
+  });
+
+  it("fails loudly on an action that matches nothing, naming it and its reason", async () => {
+    const gone = "$.paths['/v1/list_finetunes'].get.responses['200']";
+    const actions = [
+      { target, description: "fine", update: { examples: {} } },
+      { target: gone, description: "examples for the list", update: { examples: {} } },
+    ];
+    await expect(applyOverlay(pulled(), overlay(actions), "o.yaml")).rejects.toThrow(
+      new SpecError(`o.yaml: action #2 matches nothing in the pulled document: ${gone} (examples for the list)`),
+    );
+  });
+
+  it("the committed overlay applies to the committed pull, every action", async () => {
+    const committed = parseYaml(readFileSync("openapi/overlay.yaml", "utf8"));
+    assertOverlay(committed, "overlay.yaml");
+    await expect(applyOverlay(await cutToCovered(pulled()), committed, "overlay.yaml")).resolves.toEqual(effective());
+  });
+
+  it.each<[string, unknown, string]>([
+    ["not an object", [], "is not an OpenAPI Overlay 1.0 document"],
+    ["another version", { overlay: "1.1.0", actions: [] }, "is not an OpenAPI Overlay 1.0 document"],
+    ["no actions", { overlay: "1.0.0" }, "has no actions list"],
+    ["an action without a target", { overlay: "1.0.0", actions: [{ update: {} }] }, "action #1 has no target"],
+    [
+      "an action without a reason",
+      { overlay: "1.0.0", actions: [{ target: "$.info", update: {} }] },
+      "action #1 ($.info) has no description saying why",
+    ],
+  ])("refuses an overlay with %s", (_name, value, message) => {
+    expect(() => assertOverlay(value, "o.yaml")).toThrow(message);
   });
 });
 
@@ -101,12 +169,30 @@ describe("document checks", () => {
     expect(() => assertOpenApi3({ openapi: "4.0.0", paths: {} }, "x")).toThrow("not an OpenAPI 3.x document");
     expect(() => assertOpenApi3([], "x")).toThrow("not an OpenAPI 3.x document");
     expect(() => assertOpenApi3({ openapi: "3.0.3" }, "x")).toThrow("x has no paths");
-    expect(() => assertOpenApi3(current(), "x")).not.toThrow();
+    expect(() => assertOpenApi3(pulled(), "x")).not.toThrow();
   });
 
-  it("validation accepts the snapshot and the pruned upstream", async () => {
-    await expect(assertValid(current(), "x")).resolves.toBeUndefined();
-    await expect(assertValid(prunePaths(upstream(), ["/v1/delete_finetune"]), "x")).resolves.toBeUndefined();
+  it("validation accepts BFL's document, reporting what is wrong outside the covered operations", async () => {
+    const findings = await assertValid(pulled(), "x");
+    // BFL's /v1/get_result declares no security: a lint error, reported, since the client never calls it.
+    expect(findings).toContainEqual({
+      severity: "error",
+      ruleId: "security-defined",
+      message: expect.stringContaining("security"),
+      pointer: "#/paths/~1v1~1get_result/get",
+    });
+    expect(findings.filter((f) => f.pointer.includes("delete_finetune"))).toEqual([]);
+    await expect(assertValid(effective(), "x")).resolves.not.toContainEqual(
+      expect.objectContaining({ severity: "error" }),
+    );
+  });
+
+  it("the same lint error inside a covered operation is refused", async () => {
+    const doc = pulled();
+    delete doc.paths["/v1/finetune_details"].get.security;
+    await expect(assertValid(doc, "x")).rejects.toThrow(
+      /^x fails OpenAPI validation: .*security.* at #\/paths\/~1v1~1finetune_details\/get$/,
+    );
   });
 
   it.each<[string, (doc: Doc) => void, RegExp]>([
@@ -153,7 +239,7 @@ describe("document checks", () => {
       /\(and 1 more\)$/,
     ],
   ])("validation refuses %s", async (_name, edit, message) => {
-    const doc = current();
+    const doc = pulled();
     edit(doc);
     const error = await assertValid(doc, "x").then(
       () => undefined,
@@ -165,13 +251,14 @@ describe("document checks", () => {
   });
 
   it("validation refuses external references without fetching them", async () => {
-    const doc = current();
+    const doc = pulled();
     doc.components.schemas.DeleteFinetuneInputs.properties.x = { $ref: "http://127.0.0.1:9/other.json#/X" };
     await expect(assertValid(doc, "x")).rejects.toThrow(
       "x has an external $ref (http://127.0.0.1:9/other.json#/X); only references inside the document are accepted",
     );
   });
 
+  const details = (d: Doc) => d.paths["/v1/finetune_details"].get;
   it.each<[string, (doc: Doc) => void, string]>([
     ["no delete path", (d) => delete d.paths["/v1/delete_finetune"], "lacks POST /v1/delete_finetune"],
     [
@@ -183,13 +270,28 @@ describe("document checks", () => {
       },
       "lacks POST /v1/delete_finetune",
     ],
+    ["no list operation", (d) => delete d.paths["/v1/my_finetunes"], "lacks GET /v1/my_finetunes"],
     ["no request body", (d) => delete d.paths["/v1/delete_finetune"].post.requestBody, "string finetune_id"],
     [
       "finetune_id retyped",
       (d) => {
         d.components.schemas.DeleteFinetuneInputs.properties.finetune_id.type = "integer";
       },
-      "string finetune_id",
+      "POST /v1/delete_finetune no longer takes a JSON body with a string finetune_id",
+    ],
+    [
+      "no finetune_id query parameter on details",
+      (d) => {
+        details(d).parameters[0].name = "id";
+      },
+      "GET /v1/finetune_details no longer takes a string query parameter finetune_id",
+    ],
+    [
+      "finetune_id sent in a header instead of the query",
+      (d) => {
+        details(d).parameters[0].in = "header";
+      },
+      "GET /v1/finetune_details no longer takes a string query parameter finetune_id",
     ],
     [
       "no JSON 200",
@@ -197,17 +299,32 @@ describe("document checks", () => {
         const ok = d.paths["/v1/delete_finetune"].post.responses["200"];
         ok.content = { "text/plain": ok.content["application/json"] };
       },
-      "has no JSON object 200 response",
+      "POST /v1/delete_finetune has no JSON object 200 response",
+    ],
+    [
+      "a list answer that is an array, not an object",
+      (d) => {
+        d.components.schemas.MyFinetunesResponse = { type: "array", items: { type: "string" } };
+      },
+      "GET /v1/my_finetunes has no JSON object 200 response",
+    ],
+    [
+      "no absolute server for an operation",
+      (d) => {
+        delete details(d).servers;
+        delete d.servers;
+      },
+      "GET /v1/finetune_details has no absolute server URL (/)",
     ],
   ])("the facade's needs: refuses %s", (_name, edit, message) => {
-    const doc = current();
+    const doc = pulled();
     edit(doc);
     expect(() => assertFacadeNeeds(doc, "x")).toThrow(message);
   });
 
-  it("the facade's needs: the snapshot and the pruned upstream pass", () => {
-    expect(() => assertFacadeNeeds(current(), "x")).not.toThrow();
-    expect(() => assertFacadeNeeds(prunePaths(upstream(), ["/v1/delete_finetune"]), "x")).not.toThrow();
+  it("the facade's needs: BFL's document and the effective spec pass", () => {
+    expect(() => assertFacadeNeeds(pulled(), "x")).not.toThrow();
+    expect(() => assertFacadeNeeds(effective(), "x")).not.toThrow();
   });
 });
 
@@ -219,7 +336,7 @@ describe("parsing", () => {
   });
 
   it("JSON, or YAML when the source is YAML", () => {
-    const doc = current();
+    const doc = effective();
     expect(parseSpec(fetched(JSON.stringify(doc)), "http://h/openapi.json")).toEqual(doc);
     expect(parseSpec(fetched(toYaml(doc)), "spec.yml")).toEqual(doc);
     expect(parseSpec(fetched(toYaml(doc), "application/yaml; charset=utf-8"), "http://h/spec")).toEqual(doc);

@@ -1,6 +1,7 @@
 /**
- * `spec:pull`, run as a maintainer runs it, against a local server: what it writes, what it
- * reports, and that every refusal leaves the snapshot and source.json byte-identical.
+ * `spec:pull`, run as a maintainer runs it, against a local server: what it stores (the bytes as
+ * served, and where they came from), what it reports, and that every refusal leaves the pulled
+ * copy and source.json byte-identical.
  */
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify as toYaml } from "yaml";
 import { runScript } from "../helpers/run.js";
-import { addedOptional, brokenRef, current, renamed, SNAPSHOT, upstream, withoutDelete } from "./fixtures/variants.js";
+import { addedOptional, brokenRef, OPENAPI_DIR, PULLED, pulled, renamed, withoutDelete } from "./fixtures/variants.js";
 
 let server: Server;
 let base: string;
@@ -19,7 +20,7 @@ let base: string;
 const scratch = mkdtempSync(path.join(tmpdir(), "bfl-spec-pull-"));
 
 const send =
-  (body: string, type = "application/json") =>
+  (body: string | Buffer, type = "application/json") =>
   (res: ServerResponse) =>
     res.writeHead(200, { "content-type": type }).end(body);
 
@@ -29,11 +30,23 @@ const stall = (res: ServerResponse) => {
   res.write('{"openapi": "3.1.0", ');
 };
 
+const withoutCredits = () => {
+  const doc = pulled();
+  delete doc.paths["/v1/credits"];
+  return doc;
+};
+const withoutDetails422 = () => {
+  const doc = pulled();
+  delete doc.paths["/v1/finetune_details"].get.responses["422"];
+  return doc;
+};
+
 const routes: Record<string, (res: ServerResponse) => void> = {
-  "/current.json": send(JSON.stringify(current())),
-  "/upstream.json": send(JSON.stringify(upstream())),
+  "/current.json": send(readFileSync(PULLED)),
   "/renamed.json": send(JSON.stringify(renamed())),
   "/added.json": send(JSON.stringify(addedOptional())),
+  "/no-credits.json": send(JSON.stringify(withoutCredits())),
+  "/no-details-422.json": send(JSON.stringify(withoutDetails422())),
   "/no-delete.json": send(JSON.stringify(withoutDelete())),
   "/broken-ref.json": send(JSON.stringify(brokenRef())),
   "/spec.yaml": send(toYaml(addedOptional()), "application/yaml"),
@@ -41,7 +54,7 @@ const routes: Record<string, (res: ServerResponse) => void> = {
   "/openapi": send(toYaml(addedOptional()), "text/plain"),
   "/invalid.json": send('{"openapi": "3.1.0", "paths": {'),
   "/swagger.json": send(JSON.stringify({ swagger: "2.0", info: { title: "x", version: "1" }, paths: {} })),
-  "/big.json": send(JSON.stringify({ ...current(), "x-padding": "x".repeat(50_000) })),
+  "/big.json": send(JSON.stringify({ ...pulled(), "x-padding": "x".repeat(50_000) })),
   "/big-chunked.json": (res) => {
     // No content-length: only counting the bytes as they arrive can stop this one.
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
@@ -69,80 +82,96 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A snapshot folder holding the committed snapshot and a provenance file, as openapi/ would. */
-function snapshotDir(): string {
+/** A copy of openapi/'s inputs: the pulled document, source.json and the overlay. */
+function openapiDir(): string {
   const dir = mkdtempSync(path.join(scratch, "pull-"));
-  cpSync(SNAPSHOT, path.join(dir, "openapi.json"));
-  writeFileSync(path.join(dir, "source.json"), '{"source": "before"}\n');
+  for (const file of ["upstream.json", "source.json", "overlay.yaml"]) {
+    cpSync(path.join(OPENAPI_DIR, file), path.join(dir, file));
+  }
   return dir;
 }
 
-const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
-const hashes = (dir: string) => ["openapi.json", "source.json"].map((f) => sha256(path.join(dir, f))).join(" ");
+const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+/** Every file of `dir` with its hash (folders by name only). */
+const hashes = (dir: string) =>
+  readdirSync(dir, { withFileTypes: true })
+    .map((e) => `${e.name}:${e.isFile() ? sha256(readFileSync(path.join(dir, e.name))) : "folder"}`)
+    .sort()
+    .join(" ");
 
-async function pull(args: string[], outDir = snapshotDir()) {
+async function pull(args: string[], outDir = openapiDir()) {
   const before = hashes(outDir);
   const run = await runScript("scripts/pull-spec.ts", ["--out-dir", outDir, ...args]);
   const read = (file: string) => JSON.parse(readFileSync(path.join(outDir, file), "utf8"));
-  return { ...run, outDir, unchanged: hashes(outDir) === before, snapshot: read("openapi.json"), read };
+  return { ...run, outDir, unchanged: hashes(outDir) === before, read };
 }
 
 describe.concurrent("pulling", () => {
-  it("the current document: no change reported, provenance recorded", async () => {
+  it("the current document from a URL: no change, bytes stored as served, provenance recorded", async () => {
     const run = await pull(["--from", `${base}/current.json`]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("No changes for this client.");
-    expect(readFileSync(path.join(run.outDir, "openapi.json"), "utf8")).toBe(`${JSON.stringify(current(), null, 2)}\n`);
+    expect(run.stdout).toMatch(
+      /^Changes in POST \/v1\/delete_finetune, GET \/v1\/my_finetunes, GET \/v1\/finetune_details, from .*upstream\.json to http:.*\nNo changes for this client\.\n/,
+    );
+    expect(run.stdout).toContain("Upstream has 21 operations; this client covers 3.");
+    expect(run.stdout).toContain("Overlay: all 5 actions of overlay.yaml apply.");
+    const served = readFileSync(PULLED);
+    expect(readFileSync(path.join(run.outDir, "upstream.json")).equals(served)).toBe(true);
     const source = run.read("source.json");
-    const served = JSON.stringify(current());
     expect(source).toEqual({
-      source: `${base}/current.json`,
-      sha256: createHash("sha256").update(served).digest("hex"),
-      bytes: Buffer.byteLength(served),
-      fetchedAt: expect.any(String),
+      origin: { url: `${base}/current.json` },
+      file: "upstream.json",
+      sha256: sha256(served),
+      bytes: served.length,
+      pulledAt: expect.any(String),
       openapi: "3.1.0",
-      infoVersion: current().info.version,
-      paths: null,
+      infoVersion: "0.0.1",
     });
-    expect(Date.now() - Date.parse(source.fetchedAt)).toBeLessThan(10 * 60_000);
-    expect(readFileSync(path.join(run.outDir, "source.json"), "utf8")).toMatch(/^{\n {2}"source": .*}\n$/s);
+    expect(Date.now() - Date.parse(source.pulledAt)).toBeLessThan(10 * 60_000);
+    expect(readFileSync(path.join(run.outDir, "source.json"), "utf8")).toMatch(/^{\n {2}"origin": .*}\n$/s);
   });
 
-  it("--paths pins the whole upstream down to the finetune path and what it references", async () => {
-    const run = await pull(["--from", `${base}/upstream.json`, "--paths", "/v1/delete_finetune"]);
-    expect(run.stderr).toBe("");
+  it("lint findings outside the covered operations are reported, not refused", async () => {
+    const run = await pull(["--from", `${base}/current.json`, "--dry-run"]);
     expect(run.code).toBe(0);
-    // The server moved from the document to the operation, the security likewise: same calls.
-    expect(run.stdout).toContain("No changes for this client.");
-    const doc = run.snapshot;
-    expect(Object.keys(doc.paths)).toEqual(["/v1/delete_finetune"]);
-    expect(Object.keys(doc.components.schemas)).toEqual([
-      "DeleteFinetuneInputs",
-      "DeleteFinetuneResponse",
-      "HTTPValidationError",
-      "ValidationError",
-    ]);
-    expect(doc.components.securitySchemes).toEqual({ APIKeyHeader: { type: "apiKey", in: "header", name: "x-key" } });
-    expect(doc.servers).toEqual([{ url: "https://api.bfl.ai", description: "BFL API" }]);
-    expect(doc.paths["/v1/delete_finetune"].post.servers).toEqual([
-      { url: "https://api.us1.bfl.ai", description: "BFL Finetune API" },
-    ]);
-    expect(doc.tags.map((t: { name: string }) => t.name)).toEqual(["Utility"]);
-    expect(run.read("source.json")).toMatchObject({ infoVersion: "1.9.0", paths: ["/v1/delete_finetune"] });
+    expect(run.stdout).toMatch(/^Lint findings, reported, not refused \(\d+\):$/m);
+    expect(run.stdout).toMatch(/^ {2}- error security-defined: .* at #\/paths\/~1v1~1get_result\/get$/m);
+  });
 
-    // The result generates: openapi-typescript validates it, and the contract keeps the us1 server.
-    const generated = mkdtempSync(path.join(scratch, "gen-"));
-    const gen = await runScript("scripts/generate.ts", [
-      "--input",
-      path.join(run.outDir, "openapi.json"),
-      "--out-dir",
-      generated,
+  it("a local file: the recorded origin stays for the same bytes, --origin names a GitHub one", async () => {
+    const same = await pull(["--from", PULLED]);
+    expect(same.code).toBe(0);
+    const recorded = JSON.parse(readFileSync(path.join(OPENAPI_DIR, "source.json"), "utf8"));
+    expect(same.read("source.json")).toEqual({ ...recorded, pulledAt: expect.any(String) });
+    expect(same.read("source.json").origin).toEqual({
+      repository: "tryAGI/BlackForestLabs",
+      path: "src/libs/BlackForestLabs/openapi.json",
+      commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
+
+    const file = path.join(mkdtempSync(path.join(scratch, "file-")), "bfl.json");
+    writeFileSync(file, JSON.stringify(addedOptional()));
+    const [plain, named] = await Promise.all([
+      pull(["--from", file]),
+      pull(["--from", file, "--origin", "github:someone/fork/spec/openapi.json@0123abc"]),
     ]);
-    expect(gen.stderr).toBe("");
-    expect(gen.code).toBe(0);
-    expect(readFileSync(path.join(generated, "schema.d.ts"), "utf8")).toContain('"/v1/delete_finetune": {');
-    expect(readFileSync(path.join(generated, "contract.ts"), "utf8")).toContain('"https://api.us1.bfl.ai"');
+    expect(plain.read("source.json").origin).toEqual({ file });
+    expect(named.read("source.json").origin).toEqual({
+      repository: "someone/fork",
+      path: "spec/openapi.json",
+      commit: "0123abc",
+    });
+  });
+
+  it("the report covers the client's operations; --all-paths covers every one", async () => {
+    const [covered, all] = await Promise.all([
+      pull(["--from", `${base}/no-credits.json`, "--dry-run"]),
+      pull(["--from", `${base}/no-credits.json`, "--dry-run", "--all-paths"]),
+    ]);
+    expect(covered.stdout).toContain("No changes for this client.");
+    expect(all.stdout).toMatch(/^Changes in every operation, from /m);
+    expect(all.stdout).toMatch(/^Breaking \(1\):\n {2}- \[Removed\] operation GET \/v1\/credits$/m);
   });
 
   it("a renamed finetune_id is reported breaking; --fail-on-breaking refuses it, and so does the facade check", async () => {
@@ -163,16 +192,44 @@ describe.concurrent("pulling", () => {
   });
 
   it.each([
-    ["JSON", "/added.json"],
-    ["YAML", "/spec.yaml"],
-    ["YAML without extension or YAML type", "/openapi"],
-  ])("an added optional response field is non-breaking (%s)", async (_name, route) => {
+    ["JSON", "/added.json", "upstream.json"],
+    ["YAML", "/spec.yaml", "upstream.yaml"],
+    ["YAML without extension or YAML type", "/openapi", "upstream.yaml"],
+  ])("an added optional response field is non-breaking (%s), stored as served", async (_name, route, file) => {
     const run = await pull(["--from", `${base}${route}`, "--fail-on-breaking"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- POST \/v1\/delete_finetune: .*`credits_refunded`/m);
     expect(run.stdout).not.toContain("Breaking (");
-    expect(run.snapshot).toEqual(addedOptional());
+    const served = await (await fetch(`${base}${route}`)).arrayBuffer();
+    expect(readFileSync(path.join(run.outDir, file)).equals(Buffer.from(served))).toBe(true);
+    expect(run.read("source.json")).toMatchObject({ file, sha256: sha256(Buffer.from(served)) });
+    // A pull that changed format leaves one pulled copy.
+    expect(readdirSync(run.outDir).sort()).toEqual([file, "overlay.yaml", "source.json"].sort());
+
+    // It generates: the effective spec and the contract carry the new field.
+    const generated = mkdtempSync(path.join(scratch, "gen-"));
+    const gen = await runScript("scripts/generate.ts", ["--openapi-dir", run.outDir, "--out-dir", generated]);
+    expect(gen.stderr).toBe("");
+    expect(gen.code).toBe(0);
+    expect(readFileSync(path.join(generated, "contract.ts"), "utf8")).toContain('"credits_refunded": {');
+    expect(readFileSync(path.join(generated, "schema.d.ts"), "utf8")).toContain("credits_refunded?: number;");
+  });
+
+  it("an overlay action that no longer matches is reported by the pull and fails generate", async () => {
+    const run = await pull(["--from", `${base}/no-details-422.json`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Overlay: .*overlay\.yaml: action #5 matches nothing in the pulled document: \$\.paths\['\/v1\/finetune_details'\]\.get\.responses\['422'\].* \(fix it, then npm run generate\)$/m,
+    );
+    const gen = await runScript("scripts/generate.ts", [
+      "--openapi-dir",
+      run.outDir,
+      "--out-dir",
+      mkdtempSync(path.join(scratch, "gen-")),
+    ]);
+    expect(gen.code).toBe(1);
+    expect(gen.stderr).toMatch(/^generate: .*overlay\.yaml: action #5 matches nothing in the pulled document: .*\n$/);
   });
 
   it("--dry-run reports and writes nothing", async () => {
@@ -183,32 +240,34 @@ describe.concurrent("pulling", () => {
     expect(run.unchanged).toBe(true);
   });
 
-  it("a first pull into an empty folder writes both files", async () => {
+  it("a first pull into an empty folder writes the document and source.json", async () => {
     const dir = mkdtempSync(path.join(scratch, "empty-"));
     const run = await runScript("scripts/pull-spec.ts", ["--out-dir", dir, "--from", `${base}/current.json`]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("(no snapshot yet: everything is new)");
-    expect(JSON.parse(readFileSync(path.join(dir, "openapi.json"), "utf8"))).toEqual(current());
-    expect(JSON.parse(readFileSync(path.join(dir, "source.json"), "utf8")).source).toBe(`${base}/current.json`);
+    expect(run.stdout).toContain("(no previous pull: everything is new)");
+    expect(readFileSync(path.join(dir, "upstream.json")).equals(readFileSync(PULLED))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(dir, "source.json"), "utf8")).origin).toEqual({
+      url: `${base}/current.json`,
+    });
   });
 
-  it("a write that fails halfway puts the snapshot back", async () => {
-    // source.json is a non-empty folder, so renaming onto it fails after openapi.json was replaced.
-    const dir = snapshotDir();
-    const snapshotHash = sha256(path.join(dir, "openapi.json"));
-    const blocker = path.join(dir, "source.json");
-    rmSync(blocker);
+  it("a write that fails halfway puts source.json back", async () => {
+    // A YAML pull goes to upstream.yaml; a non-empty folder of that name makes its rename fail
+    // after source.json was replaced.
+    const dir = openapiDir();
+    const blocker = path.join(dir, "upstream.yaml");
     mkdirSync(blocker);
     writeFileSync(path.join(blocker, "keep"), "");
-    const run = await runScript("scripts/pull-spec.ts", ["--out-dir", dir, "--from", `${base}/added.json`]);
+    const before = hashes(dir);
+    const run = await runScript("scripts/pull-spec.ts", ["--out-dir", dir, "--from", `${base}/spec.yaml`]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^spec:pull: cannot write .*source\.json.*; nothing changed\n$/);
-    expect(sha256(path.join(dir, "openapi.json"))).toBe(snapshotHash);
-    expect(readdirSync(dir).sort()).toEqual(["openapi.json", "source.json"]);
+    expect(run.stderr).toMatch(/^spec:pull: cannot write .*upstream\.yaml.*; nothing changed\n$/);
+    expect(hashes(dir)).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(["overlay.yaml", "source.json", "upstream.json", "upstream.yaml"]);
   });
 });
 
-describe.concurrent("refusals: one line, exit 1, snapshot and source.json byte-identical", () => {
+describe.concurrent("refusals: one line, exit 1, pulled copy and source.json byte-identical", () => {
   it.each([
     ["404", ["/missing.json"], /answered 404 Not Found$/],
     ["500", ["/500"], /answered 500 Internal Server Error$/],
@@ -220,7 +279,6 @@ describe.concurrent("refusals: one line, exit 1, snapshot and source.json byte-i
       /fails OpenAPI validation: Can.t resolve \$ref at #\/components\/schemas\/DeleteFinetuneResponse/,
     ],
     ["an OpenAPI document without the delete operation", ["/no-delete.json"], /lacks POST \/v1\/delete_finetune/],
-    ["--paths naming a path it lacks", ["/upstream.json", "--paths", "/v1/nope"], /does not have: \/v1\/nope$/],
     ["a body over the cap (declared)", ["/big.json", "--max-bytes", "20000"], /larger than the 20000-byte cap/],
     [
       "a body over the cap (streamed)",
@@ -245,15 +303,32 @@ describe.concurrent("refusals: one line, exit 1, snapshot and source.json byte-i
     expect(run.unchanged).toBe(true);
   });
 
+  it("a pulled copy that no longer matches source.json: restore it first", async () => {
+    const dir = openapiDir();
+    writeFileSync(path.join(dir, "upstream.json"), "{}");
+    const run = await pull(["--from", `${base}/current.json`], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^spec:pull: .*upstream\.json is not the document source\.json records .*restore/);
+    expect(run.unchanged).toBe(true);
+  });
+
   it("bad flags exit 2 and write nothing", async () => {
-    const [notANumber, unknown] = await Promise.all([
+    const [notANumber, unknown, origin, originForUrl] = await Promise.all([
       pull(["--from", `${base}/current.json`, "--max-bytes", "lots"]),
       pull(["--from", `${base}/current.json`, "--bogus"]),
+      pull(["--from", PULLED, "--origin", "tryAGI/BlackForestLabs"]),
+      pull(["--from", `${base}/current.json`, "--origin", "github:a/b/c.json@0123abc"]),
     ]);
     expect(notANumber.code).toBe(2);
     expect(notANumber.stderr).toBe('spec:pull: --max-bytes must be a positive whole number, got "lots"\n');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^spec:pull: Unknown option '--bogus'/);
-    expect(notANumber.unchanged && unknown.unchanged).toBe(true);
+    expect(origin.code).toBe(2);
+    expect(origin.stderr).toBe(
+      'spec:pull: --origin must look like github:OWNER/REPO/PATH@COMMIT, got "tryAGI/BlackForestLabs"\n',
+    );
+    expect(originForUrl.code).toBe(2);
+    expect(originForUrl.stderr).toBe("spec:pull: --origin is for a local --from FILE\n");
+    expect(notANumber.unchanged && unknown.unchanged && origin.unchanged && originForUrl.unchanged).toBe(true);
   });
 });

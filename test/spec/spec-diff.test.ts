@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffSpecs, formatReport } from "../../scripts/lib/spec-diff.ts";
 import { runScript } from "../helpers/run.js";
-import { current, FIXTURES, upstream, upstreamNext } from "./fixtures/variants.js";
+import { effective as current, FIXTURES, upstream, upstreamNext } from "./fixtures/variants.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: documents are edited freely
 type Doc = any;
@@ -16,7 +16,7 @@ const OP = "POST /v1/delete_finetune";
 const schemas = (doc: Doc) => doc.components.schemas;
 const post = (doc: Doc) => doc.paths["/v1/delete_finetune"].post;
 
-/** The report for the snapshot edited by `edit`. */
+/** The report for the effective spec edited by `edit`. */
 function reportFor(edit: (doc: Doc) => void) {
   const after = current();
   edit(after);
@@ -109,9 +109,9 @@ describe("classification for a client", () => {
       /^POST \/v1\/delete_finetune: server https:\/\/api\.us1\.bfl\.ai → https:\/\/api\.eu1\.bfl\.ai$/,
     ],
     [
-      "a different document server the operation inherits",
+      "the operation's own server dropped, so it inherits the document's",
       (d) => {
-        d.servers = [{ url: "https://api.bfl.ai" }];
+        delete post(d).servers;
       },
       /server https:\/\/api\.us1\.bfl\.ai → https:\/\/api\.bfl\.ai$/,
     ],
@@ -172,9 +172,9 @@ describe("classification for a client", () => {
     [
       "a new operation",
       (d) => {
-        d.paths["/v1/my_finetunes"] = { get: { responses: { "200": { description: "OK" } } } };
+        d.paths["/v1/credits"] = { get: { responses: { "200": { description: "OK" } } } };
       },
-      /^\[Added\] operation GET \/v1\/my_finetunes$/,
+      /^\[Added\] operation GET \/v1\/credits$/,
     ],
     [
       "another security alternative",
@@ -223,9 +223,11 @@ describe("classification for a client", () => {
   it("annotations are 'other', and servers or security moving between levels are no change", () => {
     const report = reportFor((d) => {
       post(d).description = "Deletes a finetune.";
-      post(d).servers = d.servers;
-      d.servers = [{ url: "https://api.bfl.ai" }];
-      delete d.security;
+      // BFL puts the finetune server and the security on each operation; the same, one level up.
+      d.paths["/v1/delete_finetune"].servers = post(d).servers;
+      delete post(d).servers;
+      d.security = post(d).security;
+      delete post(d).security;
       d.info.version = "9.9.9";
     });
     expect(report.breaking).toEqual([]);

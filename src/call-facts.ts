@@ -1,0 +1,60 @@
+/**
+ * What one call knows about what the server may already have done, gathered attempt by attempt
+ * by the transport and copied into every error it throws. Pure: no I/O here.
+ */
+import type { BflApiError, BflError, BflErrorOptions } from "./errors.js";
+
+/** Error codes that mean no connection was made, so no request can have reached the server. */
+const NEVER_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** The `code` of a fetch failure: on the error, its `cause`, or the first of an AggregateError. */
+export function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    const { code, errors, cause } = e as { code?: unknown; errors?: unknown[]; cause?: unknown };
+    if (typeof code === "string") return code;
+    e = cause ?? errors?.[0];
+  }
+  return undefined;
+}
+
+/**
+ * Whether a request that failed with `error` may have reached the server. Only a known
+ * "never connected" code says no; anything unknown (another runtime's errors) says maybe, so a
+ * delete is reported unknown rather than failed.
+ */
+export function mayHaveBeenSent(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === undefined || !NEVER_CONNECTED.has(code);
+}
+
+export class CallRecord {
+  attempts = 0;
+  /** The latest failure after which the server may have acted (no answer after sending, 5xx). */
+  ambiguous: BflError | undefined;
+  sentWithoutAnswer = false;
+  /** The last HTTP error answer, as the facade throws it. */
+  failure: BflApiError | undefined;
+
+  /** The facts for an error thrown now (before this attempt is recorded as ambiguous). */
+  facts(sentWithoutAnswer = this.sentWithoutAnswer): BflErrorOptions {
+    return {
+      attempts: this.attempts,
+      afterAmbiguousAttempt: this.ambiguous !== undefined,
+      sentWithoutAnswer,
+      ...(this.ambiguous ? { cause: this.ambiguous } : {}),
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Abort listeners without piling them on a shared signal. One signal may be shared by thousands
+ * of calls (the CLI passes one to every delete): each gets a single real listener, registered the
+ * first time, that fans out to whoever is subscribed now. Node warns past 10 listeners, and
+ * `AbortSignal.any` is not used because on Node 20 a composed signal can be collected while a
+ * request still depends on it, and then never aborts.
+ */
+const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
+
+/** Calls `listener` once when `signal` aborts; returns the function that unsubscribes it. */
+export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  let listeners = subscribers.get(signal);
+  if (!listeners) {
+    const set = new Set<() => void>();
+    listeners = set;
+    subscribers.set(signal, set);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const fn of [...set]) fn();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const set = listeners;
+  set.add(listener);
+  return () => set.delete(listener);
+}

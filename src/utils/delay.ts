@@ -1,0 +1,25 @@
+/** A wait that the caller's signal can cut short. */
+import { BflAbortError, type BflErrorOptions } from "../errors.js";
+import { onAbort } from "./abort.js";
+
+/** Resolves after `ms`, or rejects with what `aborted()` returns as soon as `signal` aborts. */
+export function delay(ms: number, signal: AbortSignal | undefined, aborted: () => Error): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const unsubscribe = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(aborted());
+        })
+      : () => false;
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolve();
+    }, ms);
+  });
+}
+
+/** The error for a caller's abort, keeping the signal's reason as `cause`. */
+export function abortError(signal: AbortSignal, facts: BflErrorOptions = {}): BflAbortError {
+  return new BflAbortError("The request was aborted by the caller's signal", { ...facts, cause: signal.reason });
+}
