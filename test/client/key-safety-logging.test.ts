@@ -3,7 +3,17 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BflApiError, BflRateLimitError, createBflClient, type LogEvent } from "../../src/index.js";
 import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
-import { type Handler, hang, json, okBody, reset, stallBody, text, useFaultServer } from "../helpers/fault-server.js";
+import {
+  type Handler,
+  hang,
+  json,
+  okBody,
+  reset,
+  stallBody,
+  startFaultServer,
+  text,
+  useFaultServer,
+} from "../helpers/fault-server.js";
 
 const server = useFaultServer();
 afterEach(() => {
@@ -87,6 +97,22 @@ describe("redaction", () => {
     expect(error.attempts).toBe(1);
     // Such a key is redacted wherever it stands, structure untouched: the status decided the class.
     expect(error.body).toEqual({ detail: "Too many[redacted] slow down" });
+  });
+});
+
+describe("redirects", () => {
+  it("are not followed, so the key never travels to the origin a redirect names", async () => {
+    const other = await startFaultServer();
+    try {
+      other.reply(json(200, okBody()));
+      server.reply(text(307, "", { location: `${other.url}/v1/delete_finetune` }));
+      const error = (await rejectionOf(clientFor(server).deleteFinetune("x"))) as BflApiError;
+      expect(error).toBeInstanceOf(BflApiError);
+      expect(error.status).toBe(307);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
   });
 });
 

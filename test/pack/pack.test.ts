@@ -112,8 +112,9 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     );
   });
 
-  it("holds only dist/, the spec, the README and package.json", () => {
+  it("holds only dist/, the spec, the README, the licence and package.json", () => {
     expect(packedFiles.filter((file) => !file.startsWith("dist/"))).toEqual([
+      "LICENSE",
       "README.md",
       "openapi/openapi.json",
       "package.json",
@@ -139,21 +140,35 @@ console.log(JSON.stringify({ url: import.meta.resolve("bfl-finetune/openapi.json
     expect(spec).toEqual(JSON.parse(snapshot.toString()));
   });
 
-  it("has one set of error classes per module system, each with the same name", async () => {
+  it("an error from either module system is an instanceof the other's class (cross-realm brand)", async () => {
     const out = await node(
       [
         "--input-type=module",
         "-e",
         `import { createRequire } from "node:module";
-import { BflNotFoundError, createBflClient } from "bfl-finetune";
+import * as esm from "bfl-finetune";
 const cjs = createRequire(import.meta.url)("bfl-finetune");
-const client = createBflClient({ apiKey: "k", baseUrl: process.env.FAULT_URL, maxRetries: 0 });
-const error = await client.deleteFinetune("gone").catch((e) => e);
-console.log(JSON.stringify([error instanceof BflNotFoundError, error instanceof cjs.BflNotFoundError, error.name]));`,
+const failing = (m) => m.createBflClient({ apiKey: "k", baseUrl: process.env.FAULT_URL, maxRetries: 0 });
+const fromEsm = await failing(esm).deleteFinetune("gone").catch((e) => e);
+const fromCjs = await failing(cjs).deleteFinetune("gone").catch((e) => e);
+const classes = ["BflNotFoundError", "BflApiError", "BflError"];
+console.log(JSON.stringify({
+  twoCopies: esm.BflNotFoundError !== cjs.BflNotFoundError,
+  esmErrorIsCjs: classes.filter((c) => fromEsm instanceof cjs[c]),
+  cjsErrorIsEsm: classes.filter((c) => fromCjs instanceof esm[c]),
+  notOtherClasses: [fromEsm instanceof cjs.BflServerError, fromCjs instanceof esm.BflServerError, {} instanceof esm.BflError],
+  names: [fromEsm.name, fromCjs.name],
+}));`,
       ],
       { FAULT_URL: server.url },
     );
-    expect(JSON.parse(out)).toEqual([true, false, "BflNotFoundError"]);
+    expect(JSON.parse(out)).toEqual({
+      twoCopies: true,
+      esmErrorIsCjs: ["BflNotFoundError", "BflApiError", "BflError"],
+      cjsErrorIsEsm: ["BflNotFoundError", "BflApiError", "BflError"],
+      notOtherClasses: [false, false, false],
+      names: ["BflNotFoundError", "BflNotFoundError"],
+    });
   });
 
   it("starts and stops Prism through bfl-finetune/testing", async () => {
