@@ -187,7 +187,20 @@ describe("document checks", () => {
     );
   });
 
-  it("the same lint error inside a covered operation is refused", async () => {
+  it("other lint errors inside a covered operation are reported, not refused", async () => {
+    const doc = pulled();
+    delete doc.paths["/v1/delete_finetune"].post.summary;
+    const findings = await assertValid(doc, "x");
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        severity: "error",
+        ruleId: "operation-summary",
+        pointer: "#/paths/~1v1~1delete_finetune/post/summary",
+      }),
+    );
+  });
+
+  it("the same security lint error inside a covered operation is refused", async () => {
     const doc = pulled();
     delete doc.paths["/v1/finetune_details"].get.security;
     await expect(assertValid(doc, "x")).rejects.toThrow(
