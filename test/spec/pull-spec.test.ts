@@ -332,3 +332,14 @@ describe.concurrent("refusals: one line, exit 1, pulled copy and source.json byt
     expect(notANumber.unchanged && unknown.unchanged && origin.unchanged && originForUrl.unchanged).toBe(true);
   });
 });
+
+describe("the README's example pull report", () => {
+  it("is what a dry run on the committed pull prints", async () => {
+    const section = readFileSync("README.md", "utf8").split("### 1. Pull, and read the report")[1] ?? "";
+    const example = section.match(/```text\n([\s\S]*?)```/)?.[1];
+    // --dry-run against openapi/ itself: reads the committed pull, writes nothing.
+    const run = await runScript("scripts/pull-spec.ts", ["--from", "openapi/upstream.json", "--dry-run"]);
+    expect(run.code).toBe(0);
+    expect(example).toBe(run.stdout);
+  });
+});
