@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { runScript } from "../helpers/run.js";
 
-describe.concurrent("npm run lint:spec", () => {
+describe.concurrent("npm run lint:spec", { timeout: 60_000 }, () => {
   it("passes on the effective spec, printing its warnings", async () => {
     const run = await runScript("scripts/lint-spec.ts", []);
     expect(run.stderr).toBe("");
