@@ -142,7 +142,10 @@ export function createTransport(settings: TransportSettings): Transport {
         ms: Date.now() - started,
         requestId: response.headers.get("x-request-id") ?? undefined,
       });
-      const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
+      const asked = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
+      // "Retry-After: 0" or a date already past gives no wait: back off as for a 429 without one,
+      // else a server that keeps answering so is asked again at once, forever.
+      const retryAfterMs = asked === 0 ? undefined : asked;
       const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
       // A wait longer than the client honours fails this call at once; it does not stall the others.
       const held = slot.release({ status: response.status, retryAfterMs: tooLong ? 0 : retryAfterMs });
@@ -152,8 +155,9 @@ export function createTransport(settings: TransportSettings): Transport {
       record.failure = error;
       if (!isRetryableAnswer(response.status, response.headers)) return response;
       let wait: number | undefined;
-      if (response.status === 429) {
+      if (response.status === 429 && held > 0) {
         // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
+        // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
         rateLimitWaitedMs += held;
         if (tooLong || rateLimitWaitedMs > settings.maxRateLimitWaitMs) return response;
         wait = 0;
