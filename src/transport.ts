@@ -41,7 +41,16 @@ const NULL_BODY = new Set([204, 205, 304]);
 export type Transport = (request: Request, call?: CallOptions, record?: CallRecord) => Promise<Response>;
 
 export function createTransport(settings: TransportSettings): Transport {
-  const { apiKey, baseUrl, gate, log } = settings;
+  const { apiKey, baseUrl, gate } = settings;
+  const logger = settings.log;
+  // A logger that throws must not change what a call reports nor keep its gate slot.
+  const log: Logger | undefined =
+    logger &&
+    ((event) => {
+      try {
+        logger(event);
+      } catch {}
+    });
 
   function connectionError(cause: unknown, timedOut: boolean, timeoutMs: number, record: CallRecord) {
     const sent = timedOut || mayHaveBeenSent(cause);

@@ -152,6 +152,17 @@ describe("logging", () => {
     expect(events[2]).toMatchObject({ retry: 1, reason: "503 Service Unavailable" });
   });
 
+  it("a logger that throws changes nothing: the answer stands and the slot is given back", async () => {
+    server.reply((res, n) => (n === 1 ? json(503, {}) : json(200, okBody()))(res));
+    const broken = () => {
+      throw new Error("logger broke");
+    };
+    const client = clientFor(server, { maxConcurrency: 1, logger: broken });
+    await expect(client.deleteFinetune("x")).resolves.toEqual(okBody());
+    // With maxConcurrency 1, a slot kept by the first call would hold this one forever.
+    await expect(client.deleteFinetune("x")).resolves.toEqual(okBody());
+  }, 5000);
+
   it("logs nothing by default, and JSON lines on stderr with BFL_LOG=debug", async () => {
     const stderr = vi.spyOn(console, "error").mockImplementation(() => {});
     server.reply(json(200, okBody()));
