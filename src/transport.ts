@@ -127,7 +127,8 @@ export function createTransport(settings: TransportSettings): Transport {
         text = answer.ok ? "" : new TextDecoder().decode(buffer);
         response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
           status: answer.status,
-          statusText: answer.statusText,
+          // A server may echo the key anywhere, the reason phrase included.
+          statusText: redactText(answer.statusText, apiKey),
           headers: redactHeaders(answer.headers, apiKey),
         });
       } catch (cause) {

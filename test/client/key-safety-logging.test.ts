@@ -84,6 +84,19 @@ describe("redaction", () => {
     for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
   });
 
+  it("a key echoed in the status text is not in the error nor in a raw response", async () => {
+    server.reply((res, _n, req) => {
+      res.writeHead(500, `Bad key ${req.headers["x-key"]}`, { "content-type": "text/plain" });
+      res.end("boom");
+    });
+    const client = clientFor(server, { maxRetries: 0 });
+    const error = await rejectionOf(client.deleteFinetune("x"));
+    expect(error.message).toBe("500 Bad key [redacted]");
+    for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
+    const { response } = await client.raw.POST("/v1/delete_finetune", { body: { finetune_id: "x" } });
+    expect(response.statusText).toBe("Bad key [redacted]");
+  });
+
   it("a short key never garbles a message: whole tokens only", async () => {
     server.reply(json(429, { detail: "Too many active tasks" }, { "retry-after": "3600" }));
     const error = (await rejectionOf(clientFor(server, { apiKey: "tas" }).deleteFinetune("x"))) as BflApiError;
