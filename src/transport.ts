@@ -7,7 +7,7 @@
  * and throws a {@link BflError} only when no answer came.
  */
 import { CallRecord, mayHaveBeenSent } from "./call-facts.js";
-import { apiErrorFor, BflConnectionError, BflTimeoutError, truncate } from "./errors.js";
+import { apiErrorFor, BflConfigurationError, BflConnectionError, BflTimeoutError, truncate } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
@@ -91,6 +91,12 @@ export function createTransport(settings: TransportSettings): Transport {
   }
 
   return async function send(request, call = {}, record = new CallRecord()) {
+    // The key goes to baseUrl only: a raw call's own `baseUrl` option or a path such as "/../x"
+    // would name another origin or path (the foreign URL is not echoed: it may hold a password).
+    const rest = request.url.startsWith(baseUrl) ? request.url.slice(baseUrl.length) : undefined;
+    if (rest === undefined || !(rest === "" || rest.startsWith("/") || rest.startsWith("?"))) {
+      throw new BflConfigurationError(`Refusing a request outside ${baseUrl}: the API key is sent there only`);
+    }
     // The caller's signal arrives out of band from the facade (a Request would add a listener to it
     // per call); `raw` callers' signals are on the request.
     const signal = call.signal ?? request.signal;

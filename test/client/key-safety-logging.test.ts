@@ -1,7 +1,13 @@
 /** The key travels only in x-key: never in errors, logs or an inspected client. Logging is opt-in. */
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BflApiError, BflRateLimitError, createBflClient, type LogEvent } from "../../src/index.js";
+import {
+  BflApiError,
+  BflConfigurationError,
+  BflRateLimitError,
+  createBflClient,
+  type LogEvent,
+} from "../../src/index.js";
 import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
 import {
   type Handler,
@@ -123,6 +129,32 @@ describe("redirects", () => {
       expect(error).toBeInstanceOf(BflApiError);
       expect(error.status).toBe(307);
       expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("raw requests outside baseUrl", () => {
+  it("a raw call's own baseUrl, or a path that leaves the prefix, is refused and sends nothing", async () => {
+    const other = await startFaultServer();
+    try {
+      other.reply(json(200, {}));
+      server.reply(json(200, {}));
+      const raw = clientFor(server).raw as unknown as {
+        GET(path: string, init?: { baseUrl?: string }): Promise<unknown>;
+      };
+      const elsewhere = await rejectionOf(raw.GET("/v1/my_finetunes", { baseUrl: other.url }));
+      expect(elsewhere).toBeInstanceOf(BflConfigurationError);
+      expect(elsewhere.message).not.toContain(other.url);
+      const prefixed = createBflClient({ apiKey: TEST_KEY, baseUrl: `${server.url}/bfl`, maxRetries: 0 });
+      const escaped = prefixed.raw as unknown as typeof raw;
+      expect(await rejectionOf(escaped.GET("/../v1/my_finetunes"))).toBeInstanceOf(BflConfigurationError);
+      expect(other.requests).toHaveLength(0);
+      expect(server.requests).toHaveLength(0);
+      // The prefix itself keeps working.
+      await prefixed.raw.GET("/v1/my_finetunes");
+      expect(server.requests.map((r) => r.url)).toEqual(["/bfl/v1/my_finetunes"]);
     } finally {
       await other.close();
     }
