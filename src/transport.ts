@@ -13,6 +13,7 @@ import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
 import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, retryDelay } from "./retry.js";
 import { attemptSignal } from "./timeout.js";
+import { settleBy } from "./utils/abort.js";
 import { abortError, delay } from "./utils/delay.js";
 
 export interface TransportSettings {
@@ -127,9 +128,10 @@ export function createTransport(settings: TransportSettings): Transport {
       let response: Response;
       let text: string;
       try {
-        const answer = await sendOnce(request.url, init);
+        // A custom fetch may ignore the signal: the attempt ends on it all the same.
+        const answer = await settleBy(sendOnce(request.url, init), guard.signal);
         // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
-        const buffer = await answer.arrayBuffer();
+        const buffer = await settleBy(answer.arrayBuffer(), guard.signal);
         text = answer.ok ? "" : new TextDecoder().decode(buffer);
         response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
           status: answer.status,
