@@ -65,7 +65,8 @@ export class RateLimitGate {
   #lastCut = Number.NEGATIVE_INFINITY;
   #raiseAfterMs = FIRST_RAISE_AFTER_MS;
   #raisedSinceCut = false;
-  #queue: Waiter[] = [];
+  /** In arrival order; a Set, so that a waiter leaving (abort) does not scan the others. */
+  #queue = new Set<Waiter>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: GateOptions) {
@@ -94,7 +95,7 @@ export class RateLimitGate {
   /** Waits for a slot; rejects with `onAbort()` when `signal` aborts first. */
   acquire(signal: AbortSignal | undefined, onAbort: () => Error): Promise<Slot> {
     if (signal?.aborted) return Promise.reject(onAbort());
-    if (this.#queue.length === 0 && this.#inFlight < this.#limit && this.#now() >= this.#heldUntil) {
+    if (this.#queue.size === 0 && this.#inFlight < this.#limit && this.#now() >= this.#heldUntil) {
       return Promise.resolve(this.#grant());
     }
     return new Promise((resolve, reject) => {
@@ -104,12 +105,12 @@ export class RateLimitGate {
         reject,
         cleanup: signal
           ? subscribe(signal, () => {
-              this.#queue = this.#queue.filter((w) => w !== waiter);
+              this.#queue.delete(waiter);
               reject(onAbort());
             })
           : () => false,
       };
-      this.#queue.push(waiter);
+      this.#queue.add(waiter);
       this.#pump();
     });
   }
@@ -170,19 +171,18 @@ export class RateLimitGate {
     this.#timer = undefined;
     const now = this.#now();
     let wake = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.#queue.length && this.#inFlight < this.#limit; ) {
-      const waiter = this.#queue[i] as Waiter;
+    for (const waiter of this.#queue) {
+      if (this.#inFlight >= this.#limit) break;
       const due = Math.max(waiter.notBefore, this.#heldUntil);
       if (due > now) {
         wake = Math.min(wake, due);
-        i++;
         continue;
       }
-      this.#queue.splice(i, 1);
+      this.#queue.delete(waiter);
       waiter.cleanup();
       waiter.resolve(this.#grant());
     }
-    if (this.#queue.length > 0 && wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
+    if (this.#queue.size > 0 && wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
       this.#timer = setTimeout(() => this.#pump(), wake - now);
     }
   }

@@ -137,4 +137,18 @@ describe("aborts", () => {
     expect(g.inFlight).toBe(0);
     await expect(g.acquire(AbortSignal.abort(), aborted)).rejects.toThrow("aborted");
   });
+
+  it("50,000 waiters on one signal all leave the queue at once (each leaving used to scan it)", async () => {
+    const g = gate(1);
+    const held = await g.acquire(undefined, aborted);
+    const controller = new AbortController();
+    const { settled } = acquireMany(g, 50_000, controller.signal);
+    controller.abort();
+    const results = await Promise.all(settled);
+    expect(results.every((r) => r instanceof Error)).toBe(true);
+    held.release({ status: 200 });
+    const next = await g.acquire(undefined, aborted);
+    expect(g.inFlight).toBe(1);
+    next.release({ status: 200 });
+  }, 10_000);
 });
