@@ -9,6 +9,7 @@
  *   successes, never above `maxConcurrency`. A probe that fails doubles the wait before the next.
  * Time and randomness are injectable, so the policy is unit-tested without sockets.
  */
+import { MAX_DELAY_MS } from "./config.js";
 import { type BackoffOptions, backoffDelay } from "./retry.js";
 import { onAbort as subscribe } from "./utils/abort.js";
 
@@ -183,7 +184,8 @@ export class RateLimitGate {
       waiter.resolve(this.#grant());
     }
     if (this.#queue.size > 0 && wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
-      this.#timer = setTimeout(() => this.#pump(), wake - now);
+      // A hold at the longest allowed plus its jitter may pass the longest timer: wake and look again.
+      this.#timer = setTimeout(() => this.#pump(), Math.min(wake - now, MAX_DELAY_MS));
     }
   }
 }

@@ -66,6 +66,18 @@ describe("a 429 with a wait", () => {
     expect(g.limit).toBe(1);
   });
 
+  it("the longest wait allowed plus jitter never sets a timer Node would cut to 1 ms", async () => {
+    const g = gate(undefined, () => 1);
+    const first = await g.acquire(undefined, aborted);
+    first.release({ status: 429, retryAfterMs: 2_147_483_647 });
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    acquireMany(g, 1);
+    const delays = timers.mock.calls.map(([, ms]) => ms ?? 0);
+    timers.mockRestore();
+    expect(delays.length).toBeGreaterThan(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2_147_483_647);
+  });
+
   it("drops the limit to what was still in flight when the 429s came back (those were accepted)", async () => {
     const g = gate(8);
     const { granted } = acquireMany(g, 8);
