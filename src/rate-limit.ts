@@ -107,6 +107,8 @@ export class RateLimitGate {
         cleanup: signal
           ? subscribe(signal, () => {
               this.#queue.delete(waiter);
+              // The last waiter gone: no wake-up timer may keep the process alive until the hold ends.
+              if (this.#queue.size === 0) this.#pump();
               reject(onAbort());
             })
           : () => false,

@@ -150,6 +150,18 @@ describe("aborts", () => {
     await expect(g.acquire(AbortSignal.abort(), aborted)).rejects.toThrow("aborted");
   });
 
+  it("the last waiter leaving during a hold leaves no timer behind to keep the process alive", async () => {
+    const g = gate();
+    const first = await g.acquire(undefined, aborted);
+    first.release({ status: 429, retryAfterMs: 60_000 });
+    const controller = new AbortController();
+    const { settled } = acquireMany(g, 2, controller.signal);
+    expect(vi.getTimerCount()).toBe(1);
+    controller.abort();
+    await Promise.all(settled);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("50,000 waiters on one signal all leave the queue at once (each leaving used to scan it)", async () => {
     const g = gate(1);
     const held = await g.acquire(undefined, aborted);
