@@ -44,7 +44,12 @@ export function readEnv(name: string, env?: Env): string | undefined {
 /** The key from the option or `BFL_API_KEY`; throws when there is none or it cannot be a header. */
 export function resolveApiKey(apiKey: string | undefined, env?: Env): string {
   if (apiKey !== undefined && typeof apiKey !== "string") throw new BflConfigurationError("apiKey must be a string");
-  const key = apiKey?.trim() || readEnv("BFL_API_KEY", env);
+  // An empty option is a bug upstream (an unset variable), not a request for BFL_API_KEY: that
+  // may be another account's key.
+  if (apiKey !== undefined && apiKey.trim() === "") {
+    throw new BflConfigurationError("apiKey is empty: pass a key, or leave the option out to use BFL_API_KEY");
+  }
+  const key = apiKey?.trim() ?? readEnv("BFL_API_KEY", env);
   if (!key) {
     throw new BflConfigurationError(
       "No BFL API key: set the BFL_API_KEY environment variable or pass the apiKey option to createBflClient()",

@@ -106,6 +106,15 @@ describe("API key", () => {
     expect(error?.message).not.toContain("secret");
   });
 
+  it.each([[""], ["   "]])(
+    "an explicit apiKey %j is refused, not replaced by BFL_API_KEY (another account's key)",
+    (apiKey) => {
+      expect(() => createBflClient({ apiKey, baseUrl: server.url, env: { BFL_API_KEY: "operator-key" } })).toThrow(
+        /apiKey is empty/,
+      );
+    },
+  );
+
   it("sends extra headers from the client and the call", async () => {
     server.reply(json(200, okBody()));
     const client = clientFor(server, { headers: { "x-team": "a" } });
