@@ -128,7 +128,9 @@ export class RateLimitGate {
         released = true;
         this.#inFlight--;
         const hold = answer.status === 429 ? this.#rateLimited(epoch, answer.retryAfterMs) : 0;
-        if (answer.status !== undefined && answer.status >= 200 && answer.status < 300) this.#succeeded();
+        // Any answer the server processed (a 404 for an id already gone too) says the rate was
+        // fine; only 2xx would keep the limit down for a batch of mostly missing ids.
+        if (answer.status !== undefined && answer.status !== 429 && answer.status < 500) this.#succeeded();
         this.#pump();
         return hold;
       },

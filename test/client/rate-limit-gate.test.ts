@@ -137,6 +137,22 @@ describe("raising the limit again", () => {
   });
 });
 
+describe("answers the server processed without a 2xx", () => {
+  it("a run of 404s (ids already gone) raises the limit and ends the streak, as 2xx do", async () => {
+    const g = gate(3, () => 0);
+    const { granted } = acquireMany(g, 2);
+    await vi.advanceTimersByTimeAsync(0);
+    granted[0]?.release({ status: 429 });
+    granted[1]?.release({ status: 404 });
+    expect(g.limit).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    for (let i = 0; i < 8; i++) (await g.acquire(undefined, aborted)).release({ status: 404 });
+    expect(g.limit).toBe(2);
+    // The streak ended: the next 429 without a wait backs off from the start again.
+    expect((await g.acquire(undefined, aborted)).release({ status: 429 })).toBe(500);
+  });
+});
+
 describe("aborts", () => {
   it("a waiter whose signal aborts is rejected and leaves the queue", async () => {
     const g = gate(1);
