@@ -17,7 +17,8 @@ export const DELETE_OUTCOMES = ["deleted", "already-gone", "failed", "unknown", 
  * - `already-gone`: a 404 after an earlier attempt of the same call may have deleted it, or any
  *   404 with `ignoreMissing`.
  * - `failed`: a definite refusal: an HTTP error answer, or no connection ever made.
- * - `unknown`: the request may have reached the server and no answer came back: check it.
+ * - `unknown`: the request may have reached the server and no answer came back (or the call was
+ *   interrupted after a 5xx, before the retry that would have told): check it.
  * - `not-attempted`: nothing was sent.
  */
 export type DeleteOutcomeName = (typeof DELETE_OUTCOMES)[number];
@@ -81,7 +82,10 @@ export function classifyDelete(error: unknown, options: ClassifyOptions = {}): D
   if (error instanceof BflAbortError && error.attempts === 0) {
     return { outcome: "not-attempted", ok: false, status: null, error: described };
   }
-  if (error instanceof BflError && error.sentWithoutAnswer) {
+  // Interrupted after an ambiguous attempt (a 5xx), before the retry that would have told: nothing
+  // definite came back, so the delete may have happened.
+  const interrupted = error instanceof BflAbortError && error.afterAmbiguousAttempt;
+  if (error instanceof BflError && (error.sentWithoutAnswer || interrupted)) {
     return { outcome: "unknown", ok: false, status, error: described };
   }
   return { outcome: "failed", ok: false, status, error: described };

@@ -11,6 +11,7 @@ import {
   BflResponseValidationError,
   BflServerError,
   BflTimeoutError,
+  classifyDelete,
 } from "../../src/index.js";
 import { clientFor, rejectionOf } from "../helpers/client.js";
 import { hang, json, okBody, reset, useFaultServer } from "../helpers/fault-server.js";
@@ -87,6 +88,19 @@ describe("no answer at all", () => {
     )) as BflAbortError;
     expect(before.attempts).toBe(0);
     expect(before.sentWithoutAnswer).toBe(false);
+  });
+
+  it("aborted while waiting to retry a 502 (which may have deleted it): unknown, not failed", async () => {
+    server.reply(json(502, { detail: "bad gateway" }));
+    const controller = new AbortController();
+    const client = clientFor(server, { backoff: { initialDelayMs: 5000 } });
+    const pending = rejectionOf(client.deleteFinetune("ft", { signal: controller.signal }));
+    for (let i = 0; i < 200 && server.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20)); // now in the backoff before the retry
+    controller.abort();
+    const error = (await pending) as BflAbortError;
+    expect(error).toMatchObject({ name: "BflAbortError", attempts: 1, afterAmbiguousAttempt: true });
+    expect(classifyDelete(error)).toMatchObject({ outcome: "unknown", ok: false });
   });
 });
 
