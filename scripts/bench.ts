@@ -1,192 +1,272 @@
 /**
- * `npm run bench`: what this client costs next to the tools it is built on, measured side by side
- * in one run (every figure is a ratio, because the machines are shared and noisy). Loopback only.
- * Prints one markdown table; `--json FILE` writes it with every raw figure.
+ * `npm run bench`: what this client costs next to what it is built on or stands in for, each
+ * figure measured side by side in one run and given as a ratio (the machines are shared and
+ * noisy). Loopback only. Prints one markdown table; `--json FILE` also writes every figure.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { existsSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { type BatchRun, type BatchVia, measureBatch } from "./bench/batch.js";
-import { measureBundles } from "./bench/bundle.js";
-import { measureColdStart } from "./bench/cold-start.js";
-import { measureOverhead } from "./bench/overhead.js";
-import { type Measurements, markdownTable, targets } from "./bench/report.js";
-import { startBenchServer, successExample } from "./bench/server.js";
-import { median } from "./bench/stats.js";
-import { measureTestSuite } from "./bench/test-suite.js";
+import { isDeepStrictEqual, parseArgs } from "node:util";
+import createClient from "openapi-fetch";
+import { isUsageError, UsageError } from "../src/cli/usage-error.js";
+import type { paths } from "../src/types.js";
+import { type Batch, batchOn, bundleSize, coldStart, compare, timeToFirstAnswer } from "./bench/measure.js";
+import { DELETE_PATH, forkServer, startServer } from "./bench/server.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const HELP = `Usage: npm run bench -- [--json FILE] [--repeats N] [--runs N] [--strict]
 
-const HELP = `Usage: npm run bench -- [options]      (or: npx tsx scripts/bench.ts [options])
+Measures side by side, against loopback node:http servers, what users get from dist/ (npm run
+bench builds it first): per call, the facade (validation on) vs openapi-fetch, 1 and 16 in flight;
+bundle size vs openapi-fetch alone; CLI cold start vs node -e ""; 200 ids through the CLI
+(--concurrency 8, 50 ms per answer) vs ideal, then against a server that answers 429 whenever 2
+are in flight, with Retry-After: 2 and without, vs the best possible; createFakeBfl() vs Prism's
+startMockServer() (time to first answer) and vs a loopback node:http server (client calls/s).
 
-Measures, side by side on a loopback server (in a child process): per-call overhead of fetch,
-undici.request, openapi-fetch and the facade (src/, through tsx); the facade's bundle size; the
-built CLI's cold start; batch throughput through the CLI; Prism start-up and the test suite.
-\`npm run bench\` builds dist/ first so the CLI rows measure the current sources.
+  --json FILE   Also write every figure, target and the table as JSON to FILE
+  --repeats N   Interleaved rounds per comparison (default 15)
+  --runs N      Plain batches and Prism starts; the median is reported (default 3)
+  --strict      Exit 1 when a target is missed
+  -h, --help    Show this help`;
 
-Options:
-  --json FILE          Also write the results (raw figures and the table) as JSON to FILE
-  --repeats N          Interleaved rounds per client and concurrency level (default 21)
-  --round-ms N         Length of one round in ms (default 200)
-  --cold-runs N        Spawns of each command for the cold-start row (default 15)
-  --batch-runs N       Batches of 200 deletes; the median is reported (default 3)
-  --prism-starts N     Prism start-ups to time (default 3)
-  --skip-test-suite    Skip the Prism and \`npx vitest run\` rows (the slow part)
-  --strict             Exit 1 when a target is missed
-  -h, --help           Show this help`;
-
-interface Options {
-  json: string | undefined;
-  repeats: number;
-  roundMs: number;
-  coldRuns: number;
-  batchRuns: number;
-  prismStarts: number;
-  skipTestSuite: boolean;
-  strict: boolean;
+const KEY = "bench-key";
+const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+type Lib = typeof import("../src/index.js");
+/** What the bench uses of `bfl-finetune/testing`; `createFakeBfl` is missing from older builds. */
+interface Testing {
+  startMockServer(): Promise<{ url: string; close(): Promise<void> }>;
+  createFakeBfl?(options: { finetunes: string[] }): { fetch(request: Request): Promise<Response> };
 }
 
-class UsageError extends Error {}
+interface Target {
+  name: string;
+  value: number;
+  limit: number;
+  atMost: boolean;
+  pass: boolean;
+}
+const atLeast = (name: string, value: number, limit: number): Target => ({
+  name,
+  value,
+  limit,
+  atMost: false,
+  pass: value >= limit,
+});
+const atMost = (name: string, value: number, limit: number): Target => ({
+  name,
+  value,
+  limit,
+  atMost: true,
+  pass: value <= limit,
+});
 
-function whole(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
-  return n;
+/** One table row: what is compared, its two sides, their ratio, the targets, and the raw figures. */
+interface Row {
+  figure: string;
+  sides: string;
+  ratio: string;
+  targets: Target[];
+  raw: unknown;
 }
 
-function parseOptions(argv: string[]): Options | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      json: { type: "string" },
-      repeats: { type: "string" },
-      "round-ms": { type: "string" },
-      "cold-runs": { type: "string" },
-      "batch-runs": { type: "string" },
-      "prism-starts": { type: "string" },
-      "skip-test-suite": { type: "boolean", default: false },
-      strict: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) return "help";
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const x = (n: number) => `${n.toFixed(2)}×`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function perCallRows(lib: Lib, repeats: number): Promise<Row[]> {
+  const server = await forkServer();
+  const raw = createClient<paths>({ baseUrl: server.url, headers: { "x-key": KEY } });
+  const facade = lib.createBflClient({ apiKey: KEY, baseUrl: server.url });
+  const viaRaw = async () => (await raw.POST(DELETE_PATH, { body: { finetune_id: "my-finetune" } })).data;
+  const viaFacade = () => facade.deleteFinetune("my-finetune");
+  try {
+    if (!isDeepStrictEqual(await viaRaw(), await viaFacade())) throw new Error("the two clients answered differently");
+    const rows: Row[] = [];
+    for (const inFlight of [1, 16]) {
+      const c = await compare([() => viaRaw, () => viaFacade], { inFlight, repeats, roundMs: 200 });
+      rows.push({
+        figure: `per call, ${inFlight} in flight: facade (validation on) vs openapi-fetch`,
+        sides: `${int(c.opsPerSec[1])} vs ${int(c.opsPerSec[0])} calls/s`,
+        ratio: x(c.ratio),
+        targets: [atLeast(`facade ÷ openapi-fetch calls/s, ${inFlight} in flight`, c.ratio, 0.9)],
+        raw: { inFlight, ...c },
+      });
+    }
+    return rows;
+  } finally {
+    await server.close();
+  }
+}
+
+async function bundleRow(): Promise<Row> {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const facade = await bundleSize(`export * from "./src/index.ts";`, root);
+  const alone = await bundleSize(`export { default } from "openapi-fetch";`, root);
   return {
-    json: values.json,
-    repeats: whole("repeats", values.repeats, 21, 1, 99),
-    roundMs: whole("round-ms", values["round-ms"], 200, 50, 10_000),
-    coldRuns: whole("cold-runs", values["cold-runs"], 15, 1, 200),
-    batchRuns: whole("batch-runs", values["batch-runs"], 3, 1, 20),
-    prismStarts: whole("prism-starts", values["prism-starts"], 3, 1, 10),
-    skipTestSuite: values["skip-test-suite"],
-    strict: values.strict,
+    figure: "bundle (esbuild min, gzip -9): facade + openapi-fetch vs openapi-fetch alone",
+    sides: `${int(facade.min)} B (${int(facade.gzip)} gzip) vs ${int(alone.min)} B (${int(alone.gzip)} gzip)`,
+    ratio: `${x(facade.min / alone.min)} (${x(facade.gzip / alone.gzip)} gzip)`,
+    targets: [atMost("bundle min bytes", facade.min, 12_000), atMost("bundle gzip bytes", facade.gzip, 5_000)],
+    raw: { facade, openapiFetch: alone },
   };
 }
 
-const step = (message: string) => process.stderr.write(`bench: ${message}\n`);
-
-/** The built CLI named by package.json's `bin`, or `undefined` when it is not built. */
-function builtCli(): { cliPath: string | undefined; version: string } {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
-  const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin?.["bfl-finetune"];
-  const cliPath = typeof bin === "string" ? path.join(ROOT, bin) : undefined;
-  return { cliPath: cliPath && existsSync(cliPath) ? cliPath : undefined, version: String(pkg.version) };
+function coldStartRow(): Row {
+  const cold = coldStart([dist("cli.js"), "--version"], 15);
+  return {
+    figure: 'CLI cold start: `bfl-finetune --version` vs `node -e ""`',
+    sides: `${cold.ms.toFixed(0)} vs ${cold.nodeMs.toFixed(0)} ms`,
+    ratio: x(cold.ratio),
+    targets: [atMost("CLI cold start ÷ node", cold.ratio, 1.5)],
+    raw: cold,
+  };
 }
 
-/** Warns when the CLI was built before the last change to src/, as its rows would be stale. */
-async function warnIfStale(cliPath: string): Promise<void> {
-  const files = await readdir(path.join(ROOT, "src"), { recursive: true });
-  const newest = Math.max(...files.map((f) => statSync(path.join(ROOT, "src", f)).mtimeMs));
-  if (statSync(cliPath).mtimeMs < newest)
-    step(`warning: ${path.relative(ROOT, cliPath)} is older than src/ (npm run build)`);
-}
-
-/** Every way of sending the batch, interleaved; per way, the run with the median rate. */
-async function measureAllBatches(cliPath: string | undefined, runs: number): Promise<Measurements["batch"]> {
-  const settings = { ids: 200, concurrency: 8, delayMs: 50 };
-  const vias: BatchVia[] = ["facade, in-process", "fetch, in-process"];
-  if (cliPath) vias.unshift("cli");
-  const server = await startBenchServer(settings.delayMs);
-  try {
-    const all = new Map<BatchVia, BatchRun[]>(vias.map((via) => [via, []]));
-    for (let i = 0; i < runs; i++) {
-      for (const via of vias.map((_, j) => vias[(i + j) % vias.length] as BatchVia)) {
-        all.get(via)?.push(await measureBatch({ server, via, cliPath, ...settings }));
-      }
-    }
-    return vias.map((via) => {
-      const list = all.get(via) ?? [];
-      const mid = median(list.map((r) => r.ofIdeal));
-      const chosen = list.reduce((a, b) => (Math.abs(b.ofIdeal - mid) < Math.abs(a.ofIdeal - mid) ? b : a));
-      return { ...chosen, ofIdeal: mid, runs, ...settings };
+async function batchRows(runs: number): Promise<Row[]> {
+  // 200 ids, 8 at a time, 50 ms each: at best 1.25 s. Two at a time: 5 s, +2 s for one Retry-After: 2.
+  const plain = await batchOn(dist("cli.js"), { delayMs: 50 }, runs);
+  const rows: Row[] = [
+    {
+      figure: "batch: 200 ids through the CLI, --concurrency 8, 50 ms per answer",
+      sides: `${seconds(plain.windowMs)} vs ideal 1.25 s · ${plain.notDeleted} not deleted`,
+      ratio: x(plain.windowMs / 1250),
+      targets: [
+        atLeast("batch rate ÷ ideal", 1250 / plain.windowMs, 0.9),
+        atMost("batch: not deleted", plain.notDeleted, 0),
+      ],
+      raw: plain,
+    },
+  ];
+  for (const retryAfter of ["2", undefined]) {
+    const name = `rate-limited batch (429 when 2 in flight), ${retryAfter ? "Retry-After: 2" : "no Retry-After"}`;
+    const best = retryAfter ? 7000 : 5000;
+    const b: Batch = await batchOn(dist("cli.js"), { delayMs: 50, maxInFlight: 2, retryAfter }, 1);
+    const share = b.rateLimited / b.requests;
+    rows.push({
+      figure: name,
+      sides: `${seconds(b.windowMs)} vs best ${seconds(best)} · ${b.rateLimited} of ${b.requests} requests 429 (${(100 * share).toFixed(1)} %) · ${b.notDeleted} not deleted`,
+      ratio: x(b.windowMs / best),
+      targets: [
+        atMost(`${name}: time ÷ best`, b.windowMs / best, 1.25),
+        atMost(`${name}: 429 share`, share, 0.1),
+        atMost(`${name}: not deleted`, b.notDeleted, 0),
+      ],
+      raw: { ...b, bestMs: best },
     });
-  } finally {
-    await server.close();
   }
+  return rows;
 }
 
-async function measureOverheadRows(options: Options): Promise<Measurements["overhead"]> {
-  const server = await startBenchServer(0);
-  try {
-    return await measureOverhead({
-      url: server.url,
-      inFlight: [1, 16],
-      repeats: options.repeats,
-      roundMs: options.roundMs,
-      expected: successExample(),
-    });
-  } finally {
-    await server.close();
-  }
+async function fakeRows(lib: Lib, testing: Testing, runs: number, repeats: number): Promise<Row[]> {
+  const { createFakeBfl } = testing;
+  if (!createFakeBfl)
+    return [{ figure: "fake", sides: "n/a: no createFakeBfl() in this build", ratio: "", targets: [], raw: null }];
+  const fakeClient = (finetunes: string[]) =>
+    lib.createBflClient({ apiKey: KEY, fetch: createFakeBfl({ finetunes }).fetch });
+  const prismMs = await timeToFirstAnswer(async () => {
+    const mock = await testing.startMockServer();
+    const client = lib.createBflClient({ apiKey: KEY, baseUrl: mock.url });
+    return { call: () => client.deleteFinetune("my-finetune"), close: () => mock.close() };
+  }, runs);
+  const fakeMs = await timeToFirstAnswer(async () => {
+    const client = fakeClient(["my-finetune"]);
+    return { call: () => client.deleteFinetune("my-finetune"), close: async () => {} };
+  }, 5 * runs);
+  // Every round deletes fresh ids from a fresh fake (outside its time); the server answers any id.
+  const ids = Array.from({ length: 20_000 }, (_, i) => `ft-${i}`);
+  const server = await startServer();
+  const http = lib.createBflClient({ apiKey: KEY, baseUrl: server.url });
+  const fresh = () => {
+    const client = fakeClient(ids);
+    let i = 0;
+    return () => client.deleteFinetune(ids[i++] as string);
+  };
+  let n = 0;
+  const c = await compare([() => () => http.deleteFinetune(`ft-${n++}`), fresh], {
+    inFlight: 1,
+    repeats,
+    roundMs: 200,
+  });
+  await server.close();
+  return [
+    {
+      figure: "fake: time to first answer, createFakeBfl() vs startMockServer() (Prism)",
+      sides: `${fakeMs.toFixed(2)} vs ${int(prismMs)} ms`,
+      ratio: `${int(prismMs / fakeMs)}× faster`,
+      targets: [atLeast("fake ready: times faster than Prism", prismMs / fakeMs, 100)],
+      raw: { fakeMs, prismMs },
+    },
+    {
+      figure: "fake: client calls/s, fake.fetch vs a loopback node:http server in the same process",
+      sides: `${int(c.opsPerSec[1])} vs ${int(c.opsPerSec[0])} calls/s`,
+      ratio: x(c.ratio),
+      targets: [atLeast("fake.fetch ÷ loopback calls/s", c.ratio, 1)],
+      raw: c,
+    },
+  ];
 }
 
-async function main(options: Options): Promise<number> {
-  // A debug logger from the environment would be billed to the facade alone.
-  delete process.env.BFL_LOG;
-  const { cliPath, version } = builtCli();
-  if (cliPath) await warnIfStale(cliPath);
-  else step("no built CLI (npm run build): its rows are n/a, the batch runs in-process");
-  step(`per-call overhead: 5 clients × 2 levels × ${options.repeats} rounds of ${options.roundMs} ms`);
-  const overhead = await measureOverheadRows(options);
-  step("bundle size");
-  const bundle = await measureBundles();
-  step("CLI cold start");
-  const coldStart = cliPath ? measureColdStart(cliPath, version, options.coldRuns) : null;
-  step(`batch throughput (${options.batchRuns} × 200 deletes, each of ${cliPath ? 3 : 2} ways)`);
-  const batch = await measureAllBatches(cliPath, options.batchRuns);
-  let testSuite = null;
-  if (!options.skipTestSuite) {
-    step("Prism start-up and `npx vitest run` (slow; --skip-test-suite skips it)");
-    testSuite = await measureTestSuite(ROOT, options.prismStarts);
+/** A markdown table, padded as Biome lays tables out, so a pasted table stays as it is. */
+function table(rows: Row[]): string {
+  const verdicts = (r: Row) =>
+    r.targets.map((t) => `${t.atMost ? "≤" : "≥"} ${t.limit}: ${t.pass ? "PASS" : "MISS"} (${+t.value.toFixed(3)})`);
+  const cells = [["Figure", "Side by side (medians)", "Ratio", "Targets"]];
+  for (const r of rows) cells.push([r.figure, r.sides, r.ratio, verdicts(r).join(" · ")]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => c[i]?.length ?? 0)));
+  const line = (c: string[]) => `| ${c.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(cells[0] ?? []), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
+}
+
+function whole(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || +value < 1 || +value > 99)
+    throw new UsageError(`--${name} must be a whole number from 1 to 99`);
+  return +value;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = { json: { type: "string" }, repeats: { type: "string" }, runs: { type: "string" } } as const;
+  const flags = { strict: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+  const { values } = parseArgs({ args: argv, options: { ...options, ...flags } });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
   }
-  const measurements: Measurements = { overhead, bundle, coldStart, batch, testSuite };
-  const verdicts = targets(measurements);
-  const table = markdownTable(measurements, verdicts);
-  const met = verdicts.filter((t) => t.pass).length;
-  process.stdout.write(`${table}\n\nTargets met: ${met} of ${verdicts.length}.\n`);
-  if (options.json) {
+  const repeats = whole(values.repeats, "repeats", 15);
+  const runs = whole(values.runs, "runs", 3);
+  if (!existsSync(dist("cli.js"))) throw new Error("dist/ is missing: run `npm run build` (npm run bench does)");
+  const lib: Lib = await import(dist("index.js"));
+  const testing: Testing = await import(dist("testing.js"));
+  const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
+  step("per call");
+  const rows = await perCallRows(lib, repeats);
+  step("bundle, cold start");
+  rows.push(await bundleRow(), coldStartRow());
+  step("batches through the CLI (about 20 s)");
+  rows.push(...(await batchRows(runs)));
+  step("fake vs Prism and vs loopback");
+  rows.push(...(await fakeRows(lib, testing, runs, repeats)));
+  const targets = rows.flatMap((r) => r.targets);
+  const met = targets.filter((t) => t.pass).length;
+  const text = table(rows);
+  console.log(`${text}\n\nTargets met: ${met} of ${targets.length}.`);
+  if (values.json) {
     const machine = {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       cpus: availableParallelism(),
     };
-    const report = { date: new Date().toISOString(), machine, options, ...measurements, targets: verdicts, table };
-    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-    step(`wrote ${options.json}`);
+    const report = { date: new Date().toISOString(), machine, repeats, runs, rows, targets, table: text };
+    writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
   }
-  return options.strict && met < verdicts.length ? 1 : 0;
+  return values.strict && met < targets.length ? 1 : 0;
 }
 
-try {
-  const options = parseOptions(process.argv.slice(2));
-  if (options === "help") process.stdout.write(`${HELP}\n`);
-  else process.exitCode = await main(options);
-} catch (error) {
-  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = usage ? 2 : 1;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = isUsageError(error) ? 2 : 1;
+  },
+);

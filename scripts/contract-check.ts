@@ -12,12 +12,18 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { isUsageError, UsageError } from "../src/cli/usage-error.js";
 import { isLoopbackHost, SPEC_SERVER_URL } from "../src/config.js";
-import { specPath, startPrism } from "../src/testing.js";
+import { redactText } from "../src/redact.js";
+import { specPath, startPrism } from "../src/testing/index.js";
 import { VERSION } from "../src/version.js";
-import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes } from "./lib/drift-probes.js";
+import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes, timedOut } from "./lib/drift-probes.js";
 
-const HELP = `Usage: npm run contract:check -- [--upstream URL] [--json]
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Node's timers cut anything longer to 1 ms. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+const HELP = `Usage: npm run contract:check -- [--upstream URL] [--timeout-ms N] [--json]
 
 Checks a live BFL API against the pinned spec through a Prism validating proxy and reports, per
 probe, the expected and actual status and every field that does not match the snapshot. Sends
@@ -25,8 +31,12 @@ only requests that cannot destroy data: a delete of a random id that cannot exis
 (bfl-contract-probe-<uuid>), the same request without a key, and a body without finetune_id.
 It never deletes a real finetune.
 
+The three probes are sent together, each waiting at most --timeout-ms for its answer, so the
+whole check takes about that wait plus Prism's start-up (itself bounded at 30 s).
+
 Options:
   --upstream URL   Server to check (default ${SPEC_SERVER_URL}); https unless loopback
+  --timeout-ms N   How long each probe waits for an answer, in ms (default ${DEFAULT_TIMEOUT_MS})
   --json           Print the results as one JSON object
   -h, --help       Show this help
 
@@ -36,14 +46,22 @@ Environment:
 
 Exit codes: 0 every probe conforms, 1 a violation or no answer, 2 usage or configuration error.`;
 
-const REQUEST_TIMEOUT_MS = 30_000;
-
-class UsageError extends Error {}
-
 interface Settings {
   upstream: URL;
   key: string;
+  timeoutMs: number;
   json: boolean;
+}
+
+function timeoutOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > MAX_TIMEOUT_MS) {
+    throw new UsageError(
+      `--timeout-ms must be a whole number of ms from 1 to ${MAX_TIMEOUT_MS}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return ms;
 }
 
 function settings(argv: string[]): Settings | "help" {
@@ -51,11 +69,13 @@ function settings(argv: string[]): Settings | "help" {
     args: argv,
     options: {
       upstream: { type: "string", default: SPEC_SERVER_URL },
+      "timeout-ms": { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) return "help";
+  const timeoutMs = timeoutOption(values["timeout-ms"]);
   let upstream: URL;
   try {
     upstream = new URL(values.upstream);
@@ -73,10 +93,10 @@ function settings(argv: string[]): Settings | "help" {
     );
   }
   // A local upstream gets a placeholder key, so that the keyed probes still differ from no-key.
-  return { upstream, key: key || "contract-check-placeholder-key", json: values.json };
+  return { upstream, key: key || "contract-check-placeholder-key", timeoutMs, json: values.json };
 }
 
-async function send(proxyUrl: string, probe: Probe): Promise<ProbeResult> {
+async function send(proxyUrl: string, probe: Probe, timeoutMs: number): Promise<ProbeResult> {
   try {
     const response = await fetch(`${proxyUrl}/v1/delete_finetune`, {
       method: "POST",
@@ -86,7 +106,7 @@ async function send(proxyUrl: string, probe: Probe): Promise<ProbeResult> {
         ...probe.headers,
       },
       body: JSON.stringify(probe.body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const answer: Answer = {
       status: response.status,
@@ -96,7 +116,7 @@ async function send(proxyUrl: string, probe: Probe): Promise<ProbeResult> {
     };
     return judge(probe, answer);
   } catch (error) {
-    return noAnswer(probe, error as Error);
+    return (error as Error).name === "TimeoutError" ? timedOut(probe, timeoutMs) : noAnswer(probe, error as Error);
   }
 }
 
@@ -122,13 +142,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const { upstream, key, json } = parsed;
+  const { upstream, key, timeoutMs, json } = parsed;
   const proxy = await startPrism(["proxy", specPath, upstream.href.replace(/\/+$/, "")]);
   let results: ProbeResult[];
   try {
-    results = [];
-    // One at a time: three requests, and a real API should not see a burst from a check.
-    for (const probe of probes(key)) results.push(await send(proxy.url, probe));
+    // Together, so that an upstream that never answers costs one wait, not one per probe.
+    results = await Promise.all(probes(key).map((probe) => send(proxy.url, probe, timeoutMs)));
   } finally {
     await proxy.close();
   }
@@ -136,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
     ? JSON.stringify({ upstream: upstream.origin, ok: results.every((r) => r.conforms), results }, null, 2)
     : renderText(results, upstream.origin);
   // An upstream may echo the key in a body; it is never printed.
-  console.log(output.split(key).join("[redacted]"));
+  console.log(redactText(output, key));
   return results.every((r) => r.conforms) ? 0 : 1;
 }
 
@@ -145,8 +164,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     console.error(`contract:check: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = usage ? 2 : 1;
+    process.exitCode = isUsageError(error) ? 2 : 1;
   },
 );

@@ -1,121 +1,108 @@
 /**
- * The loopback server every client is measured against: node:http with keep-alive, answering
- * `POST /v1/delete_finetune` with the spec's own 200 example after an optional delay.
- *
- * It runs in a child process: a server sharing the client's event loop would bill its own
- * parsing and serialising to whichever client is being measured, and on a 2-core machine the
- * child gets the other core. The parent talks to it over the fork IPC channel.
+ * The loopback `node:http` server of the bench: `POST /v1/delete_finetune` answered with the
+ * spec's 200 example (naming the id sent) after `delayMs`. With `maxInFlight`, a request that
+ * arrives while that many are being served gets an immediate 429, with `Retry-After` when given.
+ * `forkServer()` runs it in a child process, so that its own work is not billed to the client.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const DELETE_PATH = "/v1/delete_finetune";
-const CHILD_FLAG = "--bench-server-child";
-const SPEC = fileURLToPath(new URL("../../openapi/openapi.json", import.meta.url));
 
-/** What the server saw since the last reset. Times are the child's `performance.now()` ms. */
-export interface ServerStats {
+export interface ServerOptions {
+  delayMs?: number;
+  maxInFlight?: number;
+  retryAfter?: string | undefined;
+}
+
+/** What the server saw; times are `performance.now()` of this process. */
+export interface Counts {
   requests: number;
-  maxInFlight: number;
-  /** When the first request of the window arrived, or `null` without requests. */
-  firstArrivalMs: number | null;
-  /** When the last response of the window was finished, or `null` without requests. */
-  lastFinishMs: number | null;
+  rateLimited: number;
+  deleted: Set<string>;
+  firstArrivalMs: number;
+  lastAnswerMs: number;
 }
 
-type ToChild = { type: "reset" } | { type: "stats" };
-type FromChild = { type: "listening"; port: number } | { type: "stats"; stats: ServerStats };
-
-/** The spec's example body of the 200 answer of `POST /v1/delete_finetune`, read from the snapshot. */
-export function successExample(specPath = SPEC): unknown {
-  const spec = JSON.parse(readFileSync(specPath, "utf8"));
-  const media = spec.paths?.[DELETE_PATH]?.post?.responses?.["200"]?.content?.["application/json"];
-  if (media?.example !== undefined) return media.example;
-  const first = Object.values(media?.examples ?? {})[0] as { value?: unknown } | undefined;
-  if (first?.value === undefined) throw new Error(`${specPath} has no 200 example for POST ${DELETE_PATH}`);
-  return first.value;
-}
-
-function serve(delayMs: number): void {
-  const body = Buffer.from(JSON.stringify(successExample()));
-  const headers = { "content-type": "application/json", "content-length": String(body.length) };
-  let stats: ServerStats = { requests: 0, maxInFlight: 0, firstArrivalMs: null, lastFinishMs: null };
-  let inFlight = 0;
-
-  const server = http.createServer({ keepAlive: true }, (req, res) => {
-    const arrived = performance.now();
-    stats.firstArrivalMs ??= arrived;
-    stats.requests++;
-    stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
-    const answer = () => {
-      inFlight--;
-      stats.lastFinishMs = performance.now();
-      if (req.method === "POST" && req.url === DELETE_PATH) res.writeHead(200, headers).end(body);
-      else res.writeHead(404, { "content-length": "0" }).end();
-    };
-    req.resume();
-    req.once("end", () => (delayMs > 0 ? setTimeout(answer, delayMs) : answer()));
-  });
-  // Idle sockets between rounds must stay open, or reconnects would be billed to the next client.
-  server.keepAliveTimeout = 120_000;
-
-  process.on("message", (message: ToChild) => {
-    if (message.type === "reset") stats = { requests: 0, maxInFlight: 0, firstArrivalMs: null, lastFinishMs: null };
-    if (message.type === "stats") process.send?.({ type: "stats", stats } satisfies FromChild);
-  });
-  // The parent is gone (finished or killed): nothing left to serve.
-  process.once("disconnect", () => process.exit(0));
-  server.listen(0, "127.0.0.1", () => {
-    const { port } = server.address() as { port: number };
-    process.send?.({ type: "listening", port } satisfies FromChild);
-  });
-}
-
-/** A running server child process. */
 export interface BenchServer {
   url: string;
-  /** Forgets what was counted so far. */
-  reset(): void;
-  stats(): Promise<ServerStats>;
+  counts: Counts;
   close(): Promise<void>;
 }
 
-function nextMessage<T extends FromChild["type"]>(child: ChildProcess, type: T): Promise<FromChild & { type: T }> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: FromChild) => {
-      if (message.type !== type) return;
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      resolve(message as FromChild & { type: T });
-    };
-    const onExit = (code: number | null) => reject(new Error(`bench server exited (code ${code})`));
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
+/** The spec's example body of the 200 answer to a delete. */
+export function successExample(): Record<string, unknown> {
+  const spec = JSON.parse(readFileSync(new URL("../../openapi/openapi.json", import.meta.url), "utf8"));
+  const media = spec.paths[DELETE_PATH].post.responses["200"].content["application/json"];
+  return media.example ?? (Object.values(media.examples ?? {})[0] as { value: Record<string, unknown> }).value;
 }
 
-/** Forks the server with `delayMs` added before each answer and resolves once it listens. */
-export async function startBenchServer(delayMs = 0): Promise<BenchServer> {
-  // Keep the loader flags (tsx) but not profiling ones: only the client side is profiled.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--cpu-prof"));
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, String(delayMs)], { execArgv, stdio: "inherit" });
-  const { port } = await nextMessage(child, "listening");
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+export async function startServer(options: ServerOptions = {}): Promise<BenchServer> {
+  const example = successExample();
+  const counts: Counts = { requests: 0, rateLimited: 0, deleted: new Set(), firstArrivalMs: 0, lastAnswerMs: 0 };
+  let inFlight = 0;
+  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    counts.lastAnswerMs = performance.now();
+    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+  };
+  const server = http.createServer({ keepAlive: true }, (req, res) => {
+    if (counts.requests++ === 0) counts.firstArrivalMs = performance.now();
+    let text = "";
+    req.on("data", (chunk) => {
+      text += chunk;
+    });
+    req.on("end", () => {
+      if (options.maxInFlight !== undefined && inFlight >= options.maxInFlight) {
+        counts.rateLimited++;
+        const headers: Record<string, string> = options.retryAfter ? { "retry-after": options.retryAfter } : {};
+        return send(res, 429, { detail: "Too many active tasks" }, headers);
+      }
+      inFlight++;
+      const id = String(JSON.parse(text || "{}").finetune_id);
+      const answer = () => {
+        inFlight--;
+        counts.deleted.add(id);
+        send(res, 200, { ...example, deleted_finetune_id: id });
+      };
+      if (options.delayMs) setTimeout(answer, options.delayMs);
+      else answer();
+    });
+  });
+  // Idle sockets between rounds stay open, or reconnects would be billed to the next client.
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
-    reset: () => child.send({ type: "reset" } satisfies ToChild),
-    async stats() {
-      const reply = nextMessage(child, "stats");
-      child.send({ type: "stats" } satisfies ToChild);
-      return (await reply).stats;
-    },
-    async close() {
-      if (child.connected) child.disconnect();
-      await exited;
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    counts,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-if (process.argv[2] === CHILD_FLAG) serve(Number(process.argv[3] ?? 0));
+/** The same server in a child process (which gets the other core); its counts stay there. */
+export async function forkServer(options: ServerOptions = {}): Promise<Omit<BenchServer, "counts">> {
+  const child = fork(fileURLToPath(import.meta.url), ["--child", JSON.stringify(options)], { stdio: "inherit" });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message) => resolve(String(message)));
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    url,
+    close: () => {
+      child.disconnect();
+      return exited;
+    },
+  };
+}
+
+if (process.argv[2] === "--child") {
+  const server = await startServer(JSON.parse(process.argv[3] ?? "{}"));
+  process.send?.(server.url);
+  process.once("disconnect", () => process.exit(0));
+}

@@ -202,3 +202,8 @@ export function noAnswer(probe: Probe, error: Error): ProbeResult {
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
   return unanswered(probe, `${error.message}${cause}`);
 }
+
+/** `unanswered` for a probe whose answer did not come within `timeoutMs`, naming the wait. */
+export function timedOut(probe: Probe, timeoutMs: number): ProbeResult {
+  return unanswered(probe, `none within ${timeoutMs} ms (--timeout-ms)`);
+}

@@ -68,13 +68,14 @@ describe.concurrent("contract:check", () => {
     expect(run.stdout).toContain("ok   invalid-body: expected 422, got 422");
     expect(run.stdout).toContain("All probes conform.");
     // Without --errors Prism forwards the probes that break the request rules instead of answering them.
-    expect(seen.map((s) => [Boolean(s.key), "finetune_id" in s.body])).toEqual([
-      [true, true],
+    // The probes go out together, so in any order.
+    expect(seen.map((s) => [Boolean(s.key), "finetune_id" in s.body]).sort()).toEqual([
       [false, true],
       [true, false],
+      [true, true],
     ]);
     // The only delete names a fresh random id, never a real one.
-    const id = seen[0]?.body.finetune_id;
+    const id = seen.find((s) => s.key && "finetune_id" in s.body)?.body.finetune_id;
     expect(id).toMatch(/^bfl-contract-probe-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(run.stdout).toContain(`delete of ${id}`);
   });
@@ -153,6 +154,32 @@ describe.concurrent("contract:check", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("FAIL delete-missing-id: expected 200 or 404, no answer");
     expect(run.stdout).toMatch(/upstream: no answer: request to .* failed, reason: connect ECONNREFUSED/);
+  });
+
+  it("bounds the wait for an upstream that never answers: --timeout-ms per probe, named, probes together", async () => {
+    const arrivals: number[] = [];
+    const { url, server } = await upstream(() => arrivals.push(Date.now()));
+    const run = await check(url, {}, ["--timeout-ms", "3000"]);
+    server.closeAllConnections();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("FAIL delete-missing-id: expected 200 or 404, no answer");
+    expect(run.stdout.match(/upstream: no answer: none within 3000 ms \(--timeout-ms\)/g)).toHaveLength(3);
+    expect(run.stdout).toContain("3 of 3 probes do not conform.");
+    // Sent together: all three reached the upstream before the first one's wait was over.
+    expect(arrivals).toHaveLength(3);
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(3000);
+  });
+
+  it("refuses a --timeout-ms that is not a whole number of ms in range, with exit 2", async () => {
+    const runs = await Promise.all(
+      ["0", "1.5", "2147483648"].map((ms) => check("http://127.0.0.1:1", {}, ["--timeout-ms", ms])),
+    );
+    for (const run of runs) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /^contract:check: --timeout-ms must be a whole number of ms from 1 to 2147483647, got "/,
+      );
+    }
   });
 
   it("refuses a non-loopback upstream without BFL_API_KEY, in one line, before sending anything", async () => {

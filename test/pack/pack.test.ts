@@ -17,7 +17,7 @@ let project: string;
 let server: FaultServer;
 /** Paths inside the tarball, as `npm pack --json` lists them. */
 let packedFiles: string[];
-/** What importing bfl-finetune/testing printed before Prism was installed. */
+/** What the fake and startMockServer() from bfl-finetune/testing printed before Prism was installed. */
 let withoutPrism: string;
 
 function npm(args: string[], cwd: string): string {
@@ -40,9 +40,16 @@ beforeAll(async () => {
   packedFiles = packed[0].files.map((file: { path: string }) => file.path).sort();
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
   npm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
-  withoutPrism = await node(["--input-type=module", "-e", 'await import("bfl-finetune/testing")']).catch(
-    (error: { stderr: string }) => error.stderr,
-  );
+  withoutPrism = await node([
+    "--input-type=module",
+    "-e",
+    `import { createBflClient } from "bfl-finetune";
+import { createFakeBfl, startMockServer } from "bfl-finetune/testing";
+const fake = createFakeBfl({ finetunes: ["a", "b"] });
+await createBflClient({ apiKey: "k", fetch: fake.fetch }).deleteFinetune("a");
+console.log(JSON.stringify(fake.finetunes));
+await startMockServer();`,
+  ]).catch((error: { stdout: string; stderr: string }) => error.stdout + error.stderr);
   // Prism is an optional peer: link the repo's copy rather than download it again.
   mkdirSync(path.join(project, "node_modules/@stoplight"), { recursive: true });
   symlinkSync(
@@ -98,14 +105,16 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     expect(JSON.parse(await node([file], env()))).toEqual(expected);
   });
 
-  it("without Prism installed, bfl-finetune/testing fails to import with what to install", () => {
+  it("without Prism installed, the fake works and startMockServer() says what to install", () => {
+    expect(withoutPrism).toMatch(/^\["b"\]\n/);
     expect(withoutPrism).toContain(
-      "bfl-finetune/testing needs Prism: run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
+      "bfl-finetune/testing needs Prism for startMockServer(): run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
     );
   });
 
-  it("holds only dist/, the spec, the README and package.json", () => {
+  it("holds only dist/, the spec, the README, the licence and package.json", () => {
     expect(packedFiles.filter((file) => !file.startsWith("dist/"))).toEqual([
+      "LICENSE",
       "README.md",
       "openapi/openapi.json",
       "package.json",
@@ -131,21 +140,35 @@ console.log(JSON.stringify({ url: import.meta.resolve("bfl-finetune/openapi.json
     expect(spec).toEqual(JSON.parse(snapshot.toString()));
   });
 
-  it("has one set of error classes per module system, each with the same name", async () => {
+  it("an error from either module system is an instanceof the other's class (cross-realm brand)", async () => {
     const out = await node(
       [
         "--input-type=module",
         "-e",
         `import { createRequire } from "node:module";
-import { BflNotFoundError, createBflClient } from "bfl-finetune";
+import * as esm from "bfl-finetune";
 const cjs = createRequire(import.meta.url)("bfl-finetune");
-const client = createBflClient({ apiKey: "k", baseUrl: process.env.FAULT_URL, maxRetries: 0 });
-const error = await client.deleteFinetune("gone").catch((e) => e);
-console.log(JSON.stringify([error instanceof BflNotFoundError, error instanceof cjs.BflNotFoundError, error.name]));`,
+const failing = (m) => m.createBflClient({ apiKey: "k", baseUrl: process.env.FAULT_URL, maxRetries: 0 });
+const fromEsm = await failing(esm).deleteFinetune("gone").catch((e) => e);
+const fromCjs = await failing(cjs).deleteFinetune("gone").catch((e) => e);
+const classes = ["BflNotFoundError", "BflApiError", "BflError"];
+console.log(JSON.stringify({
+  twoCopies: esm.BflNotFoundError !== cjs.BflNotFoundError,
+  esmErrorIsCjs: classes.filter((c) => fromEsm instanceof cjs[c]),
+  cjsErrorIsEsm: classes.filter((c) => fromCjs instanceof esm[c]),
+  notOtherClasses: [fromEsm instanceof cjs.BflServerError, fromCjs instanceof esm.BflServerError, {} instanceof esm.BflError],
+  names: [fromEsm.name, fromCjs.name],
+}));`,
       ],
       { FAULT_URL: server.url },
     );
-    expect(JSON.parse(out)).toEqual([true, false, "BflNotFoundError"]);
+    expect(JSON.parse(out)).toEqual({
+      twoCopies: true,
+      esmErrorIsCjs: ["BflNotFoundError", "BflApiError", "BflError"],
+      cjsErrorIsEsm: ["BflNotFoundError", "BflApiError", "BflError"],
+      notOtherClasses: [false, false, false],
+      names: ["BflNotFoundError", "BflNotFoundError"],
+    });
   });
 
   it("starts and stops Prism through bfl-finetune/testing", async () => {
