@@ -195,7 +195,12 @@ async function deleteBatch(run: { io: CliIo; options: DeleteOptions; lib: Lib; c
   }
   const complete = ids.exhausted() && inputError === undefined;
   reporter.finish(summaryTitle({ interrupted: ctrlC.interrupted, stdoutClosed, complete, inputError }));
-  if (inputError) throw inputError.error;
+  if (inputError) {
+    // Deletes may have happened: exit 1 with the reason, not 2 ("nothing was sent").
+    if (Object.values(reporter.counts).every((n) => n === 0)) throw inputError.error;
+    io.stderr.write(`bfl-finetune: ${(inputError.error as Error).message}\n`);
+    return 1;
+  }
   if (ctrlC.interrupted) return 130;
   const notGone = lib.DELETE_OUTCOMES.filter((name) => !lib.isGone(name) && reporter.counts[name] > 0);
   return complete && notGone.length === 0 ? 0 : 1;
