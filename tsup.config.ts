@@ -3,13 +3,15 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   {
     // The library: ESM and CommonJS, each with its own declarations (.d.ts / .d.cts).
-    entry: { index: "src/index.ts", testing: "src/testing.ts" },
+    entry: { index: "src/index.ts", testing: "src/testing/index.ts" },
     format: ["esm", "cjs"],
     target: "node20",
     dts: true,
     sourcemap: true,
-    // Gives the CommonJS build of testing.ts an import.meta.url to find the shipped spec with.
+    // Gives the CommonJS build of the testing entry an import.meta.url to find the shipped spec with.
     shims: true,
+    // Keep `node:` in the testing entry's lazy imports: Deno resolves `node:http`, not `http`.
+    removeNodeProtocol: false,
   },
   {
     // The CLI: one ESM file with a shebang. It loads the client with `import("./index.js")`; kept

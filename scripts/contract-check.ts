@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { isUsageError, UsageError } from "../src/cli/usage-error.js";
 import { isLoopbackHost, SPEC_SERVER_URL } from "../src/config.js";
 import { redactText } from "../src/redact.js";
-import { specPath, startPrism } from "../src/testing.js";
+import { specPath, startPrism } from "../src/testing/index.js";
 import { VERSION } from "../src/version.js";
 import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes, timedOut } from "./lib/drift-probes.js";
 

@@ -3,7 +3,7 @@
  * contract tests or manual calls.
  */
 import { parseArgs } from "node:util";
-import { startMockServer } from "../src/testing.js";
+import { startMockServer } from "../src/testing/index.js";
 
 const HELP = `Usage: npm run mock -- [--port N] [--dynamic] [--errors]
 

@@ -3,7 +3,7 @@
  * `bfl-finetune delete my-finetune` against it, stops Prism and leaves nothing behind.
  */
 import { run } from "../src/cli.js";
-import { startMockServer } from "../src/testing.js";
+import { startMockServer } from "../src/testing/index.js";
 
 const mock = await startMockServer();
 try {

@@ -32,6 +32,16 @@ export {
   type ResponseIssue,
 } from "./errors.js";
 export type { LogEvent, Logger, LogLevel } from "./logger.js";
+export {
+  type ClassifyOptions,
+  classifyDelete,
+  DELETE_OUTCOMES,
+  type DeleteOutcome,
+  type DeleteOutcomeName,
+  deletedOutcome,
+  isGone,
+  notAttemptedOutcome,
+} from "./outcome.js";
 export type { BackoffOptions } from "./retry.js";
 export type {
   components,

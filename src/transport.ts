@@ -91,8 +91,7 @@ export function createTransport(settings: TransportSettings): Transport {
     const headers = new Headers(request.headers);
     headers.set("x-key", apiKey);
     const body = request.body ? await request.arrayBuffer() : undefined;
-    const aborted = (inFlight: boolean) => () =>
-      abortError(signal, record.facts(record.sentWithoutAnswer || inFlight));
+    const aborted = (inFlight: boolean) => () => abortError(signal, record.facts(record.sentWithoutAnswer || inFlight));
     let retries = 0;
     let rateLimitWaitedMs = 0;
 
@@ -100,7 +99,15 @@ export function createTransport(settings: TransportSettings): Transport {
       const slot: Slot = await gate.acquire(signal, aborted(false));
       const n = ++record.attempts;
       const guard = attemptSignal(timeoutMs, signal);
-      const init = { method: request.method, headers, body: body ?? null, signal: guard.signal };
+      // Redirects are not followed: fetch would carry x-key to whatever origin a redirect names.
+      const init: RequestInit = {
+        method: request.method,
+        headers,
+        body: body ?? null,
+        signal: guard.signal,
+        redirect: "manual",
+      };
+      const started = log ? Date.now() : 0;
       log?.({ level: "debug", message: "request", method: request.method, url: request.url, attempt: n });
       let response: Response;
       let text: string;
@@ -132,6 +139,7 @@ export function createTransport(settings: TransportSettings): Transport {
         message: "response",
         status: response.status,
         attempt: n,
+        ms: Date.now() - started,
         requestId: response.headers.get("x-request-id") ?? undefined,
       });
       const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers) : undefined;

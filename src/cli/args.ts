@@ -1,57 +1,93 @@
 /** Command-line parsing for `bfl-finetune`: flags to typed options, or a usage error. */
 import { parseArgs } from "node:util";
-
-/** A mistake in how the command was called; exits with code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+import { UsageError } from "./usage-error.js";
 
 export const HELP = `Usage: bfl-finetune delete <id...> [options]
        bfl-finetune delete --from-file FILE [options]
        bfl-finetune delete - [options]            (ids on stdin)
+       bfl-finetune list [--json]                 (your finetune ids, one per line)
+       bfl-finetune show <id> [--json]            (one finetune's details)
 
 Deletes finetunes you created on the Black Forest Labs API. Ids come one per line from a file or
-stdin; blank lines and # comments are skipped, duplicates removed.
+stdin; blank lines and # comments are skipped, duplicates removed. Ids are read as they come, so
+lists of any length work: bfl-finetune list | grep old- | bfl-finetune delete - --yes
 
 Options:
   --from-file FILE     Read ids from FILE
-  --concurrency N      Deletes in flight at once, 1 to 24 (default 4)
-  --json               One JSON object per id on stdout: {id, ok, status, result | error}
+  --concurrency N      Deletes in flight at once, 1 to 24 (default 4); the client lowers it
+                       for a while when the server answers 429
+  --json               One JSON line per id on stdout: {id, outcome, ok, status, warning | error | result}
+  --ignore-missing     Count every 404 as already-gone (like rm -f)
   --base-url URL       API origin (default: BFL_BASE_URL, else https://api.us1.bfl.ai)
-  --timeout SECONDS    Time allowed per attempt (default 60)
+  --timeout SECONDS    Time allowed per attempt, 0.001 to 2147483 (default 60)
   --max-retries N      Retries per id after the first attempt (default 2)
   --dry-run            List what would be deleted; send nothing
   -y, --yes            Do not ask for confirmation before deleting several ids
   -h, --help           Show this help
   -v, --version        Show the version
 
+Outcomes (one per id; text mode prints deleted ids on stdout, every other id on stderr, then a
+summary line on stderr):
+  deleted        the server answered 2xx (a 2xx whose body breaks the spec adds a warning)
+  already-gone   404 after an earlier attempt may have deleted it, or any 404 with --ignore-missing
+  failed         the server refused (an HTTP error), or no connection could be made
+  unknown        the request may have reached the server and no answer came: check the id
+  not-attempted  never sent (interrupted, or stdout closed, before its turn)
+
 Environment:
   BFL_API_KEY          API key (required unless --dry-run)
   BFL_BASE_URL         API origin, overridden by --base-url
+  BFL_LOG              debug: log requests as JSON lines on stderr
   NO_COLOR             Disable colours
 
-Exit codes: 0 all deleted, 1 at least one failed, 2 usage or configuration error.
+Exit codes:
+  0    every id deleted or already-gone (list, show: success)
+  1    at least one id failed, unknown or not-attempted (list, show: the call failed)
+  2    usage or configuration error; nothing was sent
+  130  interrupted (Ctrl+C): in-flight deletes are reported unknown, the rest not-attempted;
+       a second Ctrl+C ends at once
 
 Examples:
   bfl-finetune delete my-finetune
   bfl-finetune delete ft-1 ft-2 ft-3 --yes
   bfl-finetune delete --from-file stale.txt --concurrency 8 --json --yes > results.jsonl
   cat stale.txt | bfl-finetune delete - --yes
-  bfl-finetune delete --from-file stale.txt --dry-run`;
+  bfl-finetune delete --from-file stale.txt --dry-run
+  bfl-finetune list | grep old- | bfl-finetune delete - --yes
+  bfl-finetune show my-finetune --json`;
 
-export interface CliOptions {
-  command: "delete" | "help" | "version";
-  ids: string[];
-  readStdin: boolean;
-  fromFile: string | undefined;
-  concurrency: number;
+/** Options shared by every command that calls the API. */
+export interface ApiOptions {
   json: boolean;
   baseUrl: string | undefined;
   timeoutMs: number | undefined;
   maxRetries: number | undefined;
+}
+
+export interface DeleteOptions extends ApiOptions {
+  command: "delete";
+  ids: string[];
+  readStdin: boolean;
+  fromFile: string | undefined;
+  concurrency: number;
+  ignoreMissing: boolean;
   dryRun: boolean;
   yes: boolean;
 }
+
+export interface ListOptions extends ApiOptions {
+  command: "list";
+}
+
+export interface ShowOptions extends ApiOptions {
+  command: "show";
+  id: string;
+}
+
+export type CliOptions = DeleteOptions | ListOptions | ShowOptions | { command: "help" | "version" };
+
+/** The longest delay a Node timer honours; above it Node fires after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function integerIn(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -61,12 +97,19 @@ function integerIn(flag: string, value: string | undefined, min: number, max: nu
   return n;
 }
 
+/** `--timeout` in seconds to whole milliseconds: at least 1 ms, at most what a timer can wait. */
 function seconds(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0)
-    throw new UsageError(`--timeout must be a positive number of seconds, got "${value}"`);
-  return Math.round(n * 1000);
+  const ms = Math.round(Number(value) * 1000);
+  if (!/^\d+(\.\d+)?$/.test(value) || ms < 1 || ms > MAX_TIMER_MS)
+    throw new UsageError(`--timeout must be a number of seconds from 0.001 to 2147483, got "${value}"`);
+  return ms;
+}
+
+/** An id given as an argument: blank ones are a mistake, not something to send. */
+function checkedId(id: string): string {
+  if (id.trim() === "") throw new UsageError("an id is empty or only whitespace");
+  return id;
 }
 
 /** Parses `argv` (without node and the script); throws {@link UsageError} on any mistake. */
@@ -78,29 +121,59 @@ export function parseCli(argv: string[]): CliOptions {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const base = {
-    ids: [] as string[],
-    readStdin: false,
-    fromFile: values["from-file"],
-    concurrency: integerIn("--concurrency", values.concurrency, 1, 24) ?? 4,
+  if (values.help) return { command: "help" };
+  if (values.version) return { command: "version" };
+  const api: ApiOptions = {
     json: values.json,
     baseUrl: values["base-url"],
     timeoutMs: seconds(values.timeout),
     maxRetries: integerIn("--max-retries", values["max-retries"], 0, 10),
+  };
+  const [command, ...rest] = positionals;
+  if (command === undefined) throw new UsageError("missing command: try `bfl-finetune delete <id>` or --help");
+  if (command !== "delete") refuseDeleteFlags(command, values);
+  switch (command) {
+    case "delete":
+      return deleteOptions(api, values, rest);
+    case "list":
+      if (rest.length > 0) throw new UsageError(`list takes no arguments, got "${rest[0]}"`);
+      return { ...api, command: "list" };
+    case "show":
+      if (rest.length !== 1) throw new UsageError("show takes exactly one id: bfl-finetune show <id>");
+      return { ...api, command: "show", id: checkedId(rest[0] as string) };
+    default:
+      throw new UsageError(`unknown command "${command}": the commands are delete, list and show`);
+  }
+}
+
+function deleteOptions(api: ApiOptions, values: ReturnType<typeof parse>["values"], rest: string[]): DeleteOptions {
+  const readStdin = rest.includes("-");
+  const ids = rest.filter((id) => id !== "-").map(checkedId);
+  const fromFile = values["from-file"];
+  if (ids.length === 0 && !readStdin && fromFile === undefined) {
+    throw new UsageError("no ids: pass them as arguments, with --from-file FILE, or - to read stdin");
+  }
+  return {
+    ...api,
+    command: "delete",
+    ids,
+    readStdin,
+    fromFile,
+    concurrency: integerIn("--concurrency", values.concurrency, 1, 24) ?? 4,
+    ignoreMissing: values["ignore-missing"],
     dryRun: values["dry-run"],
     yes: values.yes,
   };
-  if (values.help) return { ...base, command: "help" };
-  if (values.version) return { ...base, command: "version" };
-  const [command, ...rest] = positionals;
-  if (command === undefined) throw new UsageError("missing command: try `bfl-finetune delete <id>` or --help");
-  if (command !== "delete") throw new UsageError(`unknown command "${command}": the only command is delete`);
-  const readStdin = rest.includes("-");
-  const ids = rest.filter((id) => id !== "-");
-  if (ids.length === 0 && !readStdin && base.fromFile === undefined) {
-    throw new UsageError("no ids: pass them as arguments, with --from-file FILE, or - to read stdin");
+}
+
+/** Flags that only make sense for delete are refused elsewhere rather than silently ignored. */
+function refuseDeleteFlags(command: string, values: ReturnType<typeof parse>["values"]): void {
+  const given = (["from-file", "concurrency", "ignore-missing", "dry-run", "yes"] as const).filter(
+    (flag) => values[flag] !== undefined && values[flag] !== false,
+  );
+  if (given.length > 0 && (command === "list" || command === "show")) {
+    throw new UsageError(`--${given[0]} only applies to delete, not ${command}`);
   }
-  return { ...base, command: "delete", ids, readStdin };
 }
 
 function parse(argv: string[]) {
@@ -112,6 +185,7 @@ function parse(argv: string[]) {
       "from-file": { type: "string" },
       concurrency: { type: "string" },
       json: { type: "boolean", default: false },
+      "ignore-missing": { type: "boolean", default: false },
       "base-url": { type: "string" },
       timeout: { type: "string" },
       "max-retries": { type: "string" },

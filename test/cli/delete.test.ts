@@ -1,8 +1,8 @@
-/** The built `bfl-finetune` CLI, spawned as users run it, against Prism and the fault server. */
+/** The built `bfl-finetune` CLI, spawned as users run it, against a real local server. */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
 import { type FaultServer, json, okBody, startFaultServer, useFaultServer } from "../helpers/fault-server.js";
@@ -19,16 +19,18 @@ const idOf = (body: string): string => JSON.parse(body).finetune_id;
 const sentIds = () => server.requests.map((r) => idOf(r.body)).sort();
 
 describe("bfl-finetune delete", () => {
-  it("deletes through Prism and prints a readable result", async () => {
-    const run = await runCli(["delete", "my-finetune", "--base-url", inject("prismUrl")], { env });
-    expect(run.stderr).toBe("");
+  it("deletes and prints a readable result, then the summary on stderr", async () => {
+    server.reply((res, _n, req) => byId(res, idOf(req.body)));
+    const run = await runCli(["delete", "my-finetune", "--base-url", server.url], { env });
+    expect(run.stderr).toBe("Summary: 1 deleted, 0 already-gone, 0 failed, 0 unknown, 0 not-attempted\n");
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(
-      "deleted my-finetune: success, Finetune my-finetune deleted successfully (2026-11-29T12:00:00Z)\n",
-    );
+    expect(run.stdout).toBe("deleted my-finetune: success, Finetune my-finetune deleted (2026-11-29T12:00:00Z)\n");
+    expect(server.requests.map((r) => [r.method, r.url, r.headers["x-key"], JSON.parse(r.body)])).toEqual([
+      ["POST", "/v1/delete_finetune", TEST_KEY, { finetune_id: "my-finetune" }],
+    ]);
   });
 
-  it("mixed success and failure exits 1 with one line per failure, never the key", async () => {
+  it("mixed success and failure exits 1 with one line per failure and a summary, never the key", async () => {
     server.reply((res, _n, req) => byId(res, idOf(req.body)));
     const ids = ["ok-1", "missing-2", "ok-3", "missing-4"];
     const run = await runCli(["delete", ...ids, "--yes", "--max-retries", "0", "--base-url", server.url], { env });
@@ -37,18 +39,20 @@ describe("bfl-finetune delete", () => {
       expect.stringMatching(/^deleted ok-1: success/),
       expect.stringMatching(/^deleted ok-3: success/),
     ]);
-    expect(run.stderr.trim().split("\n").sort()).toEqual([
+    const stderr = run.stderr.trim().split("\n");
+    expect(stderr.pop()).toBe("Summary: 2 deleted, 0 already-gone, 2 failed, 0 unknown, 0 not-attempted");
+    expect(stderr.sort()).toEqual([
       "failed missing-2: 404 Not Found: Finetune missing-2 not found",
       "failed missing-4: 404 Not Found: Finetune missing-4 not found",
     ]);
     expect(run.stdout + run.stderr).not.toContain(TEST_KEY);
   });
 
-  it("--json prints one parseable object per id", async () => {
+  it("--json prints one parseable object per id, and the summary on stderr", async () => {
     server.reply((res, _n, req) => byId(res, idOf(req.body)));
     const run = await runCli(["delete", "ok-1", "missing-2", "--json", "--yes", "--base-url", server.url], { env });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe("");
+    expect(run.stderr).toBe("Summary: 1 deleted, 0 already-gone, 1 failed, 0 unknown, 0 not-attempted\n");
     const lines = run.stdout
       .trim()
       .split("\n")
@@ -56,21 +60,38 @@ describe("bfl-finetune delete", () => {
     expect(lines.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
       {
         id: "missing-2",
+        outcome: "failed",
         ok: false,
         status: 404,
         error: { name: "BflNotFoundError", message: "404 Not Found: Finetune missing-2 not found" },
       },
-      { id: "ok-1", ok: true, status: 200, result: okBody("ok-1") },
+      { id: "ok-1", outcome: "deleted", ok: true, status: 200, result: okBody("ok-1") },
     ]);
   });
 
-  it("a connection failure reports status null", async () => {
+  it("--ignore-missing counts a 404 as already-gone and exits 0", async () => {
+    server.reply((res, _n, req) => byId(res, idOf(req.body)));
+    const args = ["delete", "ok-1", "missing-2", "--ignore-missing", "--json", "--yes", "--base-url", server.url];
+    const run = await runCli(args, { env });
+    expect(run.code).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.id, l.outcome, l.ok, l.status]).sort()).toEqual([
+      ["missing-2", "already-gone", true, 404],
+      ["ok-1", "deleted", true, 200],
+    ]);
+  });
+
+  it("a refused connection is failed with status null (nothing can have been sent)", async () => {
     const closed = await startFaultServer();
     await closed.close();
     const run = await runCli(["delete", "x", "--json", "--max-retries", "0", "--base-url", closed.url], { env });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({
       id: "x",
+      outcome: "failed",
       ok: false,
       status: null,
       error: { name: "BflConnectionError" },
@@ -134,15 +155,26 @@ describe("safety", () => {
   });
 
   it.each([
+    [["delete", "a", "--concurrency", "0"], "--concurrency must be a whole number from 1 to 24"],
     [["delete", "a", "--concurrency", "25"], "--concurrency must be a whole number from 1 to 24"],
-    [["delete", "a", "--timeout", "soon"], "--timeout must be a positive number of seconds"],
+    [["delete", "a", "--timeout", "soon"], "--timeout must be a number of seconds"],
     [["delete", "a", "--bogus"], "Unknown option '--bogus'"],
     [["remove", "a"], 'unknown command "remove"'],
     [["delete"], "no ids"],
-  ])("%j is a usage error (exit 2)", async (args, message) => {
-    const run = await runCli(args, { env });
+    [["delete", "a", "--timeout", "0.0001"], "--timeout must be a number of seconds from 0.001"],
+    [["delete", "a", "--timeout", "2147484"], "--timeout must be a number of seconds from 0.001 to 2147483"],
+    [["delete", ""], "an id is empty or only whitespace"],
+    [["delete", "a", "  "], "an id is empty or only whitespace"],
+    [["show"], "show takes exactly one id"],
+    [["show", ""], "an id is empty or only whitespace"],
+    [["list", "extra"], "list takes no arguments"],
+    [["list", "--yes"], "--yes only applies to delete"],
+  ])("%j is a usage error (exit 2), nothing sent", async (args, message) => {
+    server.reply(json(200, okBody()));
+    const run = await runCli([...args, "--base-url", server.url], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+    expect(server.requests).toHaveLength(0);
   });
 
   it("--help shows examples and --version the package version", async () => {

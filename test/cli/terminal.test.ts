@@ -66,13 +66,16 @@ describe("at a terminal", () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it("draws done/total, failures and rate on stderr, and clears it at the end", async () => {
+  it("draws done/total, failures and rate on stderr, and clears it before the summary", async () => {
     server.reply((res, n) => (n === 2 ? json(404, { detail: "gone" })(res) : json(200, okBody())(res)));
     const result = await atTerminal(["delete", "a", "b", "c", "--concurrency", "1", "--yes"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/1\/3 done, 0 failed, [\d.]+\/s/);
     expect(result.stderr).toMatch(/3\/3 done, 1 failed, [\d.]+\/s/);
-    expect(result.stderr.endsWith("\r\x1b[K")).toBe(true);
+    expect(result.stderr).toContain("\r\x1b[K\x1b[31mfailed\x1b[0m b: 404 Not Found: gone\n");
+    expect(
+      result.stderr.endsWith("\r\x1b[KSummary: 2 deleted, 0 already-gone, 1 failed, 0 unknown, 0 not-attempted\n"),
+    ).toBe(true);
   });
 
   it("colours results on a terminal unless NO_COLOR is set", async () => {

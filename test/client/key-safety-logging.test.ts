@@ -1,9 +1,19 @@
 /** The key travels only in x-key: never in errors, logs or an inspected client. Logging is opt-in. */
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BflApiError, createBflClient, type LogEvent } from "../../src/index.js";
+import { BflApiError, BflRateLimitError, createBflClient, type LogEvent } from "../../src/index.js";
 import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
-import { type Handler, hang, json, okBody, reset, stallBody, text, useFaultServer } from "../helpers/fault-server.js";
+import {
+  type Handler,
+  hang,
+  json,
+  okBody,
+  reset,
+  stallBody,
+  startFaultServer,
+  text,
+  useFaultServer,
+} from "../helpers/fault-server.js";
 
 const server = useFaultServer();
 afterEach(() => {
@@ -63,6 +73,65 @@ describe("key safety across the fault matrix", () => {
     const error = (await rejectionOf(clientFor(server, { maxRetries: 0 }).deleteFinetune("x"))) as BflApiError;
     expect(error.headers.get("x-key")).toBeNull();
     expect(error.headers.get("content-type")).toBe("application/json");
+  });
+});
+
+describe("redaction", () => {
+  it("a key echoed in a response header is not in err.headers or util.inspect(err)", async () => {
+    server.reply((res, _n, req) => json(500, { detail: "boom" }, { "x-echo-key": `k=${req.headers["x-key"]}` })(res));
+    const error = (await rejectionOf(clientFor(server, { maxRetries: 0 }).deleteFinetune("x"))) as BflApiError;
+    expect(error.headers.get("x-echo-key")).toBe("k=[redacted]");
+    for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
+  });
+
+  it("a short key never garbles a message: whole tokens only", async () => {
+    server.reply(json(429, { detail: "Too many active tasks" }, { "retry-after": "3600" }));
+    const error = (await rejectionOf(clientFor(server, { apiKey: "tas" }).deleteFinetune("x"))) as BflApiError;
+    expect(error.message).toBe("429 Too Many Requests: Too many active tasks; retry after 3600 s");
+  });
+
+  it("a key that is JSON punctuation never changes what an error is", async () => {
+    server.reply(json(429, { detail: "Too many: slow down" }, { "retry-after": "3600" }));
+    const error = (await rejectionOf(clientFor(server, { apiKey: ":" }).deleteFinetune("x"))) as BflApiError;
+    expect(error).toBeInstanceOf(BflRateLimitError);
+    expect(error.attempts).toBe(1);
+    // Such a key is redacted wherever it stands, structure untouched: the status decided the class.
+    expect(error.body).toEqual({ detail: "Too many[redacted] slow down" });
+  });
+});
+
+describe("redirects", () => {
+  it("are not followed, so the key never travels to the origin a redirect names", async () => {
+    const other = await startFaultServer();
+    try {
+      other.reply(json(200, okBody()));
+      server.reply(text(307, "", { location: `${other.url}/v1/delete_finetune` }));
+      const error = (await rejectionOf(clientFor(server).deleteFinetune("x"))) as BflApiError;
+      expect(error).toBeInstanceOf(BflApiError);
+      expect(error.status).toBe(307);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("one signal shared by many calls", () => {
+  it("1,000 concurrent calls on one AbortSignal print no MaxListenersExceededWarning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      server.reply(json(200, okBody()));
+      const client = clientFor(server);
+      const { signal } = new AbortController();
+      await Promise.all(Array.from({ length: 1000 }, () => client.deleteFinetune("x", { signal })));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+      expect(server.requests).toHaveLength(1000);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });
 

@@ -1,56 +1,124 @@
-/** `generate:check` fails, in one line, when generated/ is stale against the snapshot. */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+/**
+ * `generate --check` fails, in one line, when any of openapi/openapi.json, generated/schema.d.ts
+ * and generated/contract.ts is stale against the pulled document + overlay; and `generate` refuses
+ * what it cannot carry faithfully. Each case runs on a copy of openapi/ and generated/.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { sha256 } from "../../scripts/lib/spec-source.ts";
+import { runScript } from "../helpers/run.js";
 
-const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
+const scratch = mkdtempSync(path.join(tmpdir(), "bfl-gen-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The parts of the snapshot these tests edit. */
-interface Spec {
-  servers: { url: string }[];
-  components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> };
+// biome-ignore lint/suspicious/noExplicitAny: documents are edited freely
+type Doc = any;
+
+interface Copy {
+  openapi: string;
+  generated: string;
+  edit(file: string, change: (text: string) => string): void;
+  /** A new pull: the pulled document changed, and source.json records its new bytes. */
+  repull(change: (doc: Doc) => void): void;
 }
 
-/** Runs the check against a copy of the snapshot changed by `edit`, with the committed generated/. */
-function checkWith(edit: (spec: Spec) => void) {
-  const spec = JSON.parse(readFileSync("openapi/openapi.json", "utf8"));
-  edit(spec);
-  const input = path.join(mkdtempSync(path.join(tmpdir(), "bfl-gen-")), "openapi.json");
-  writeFileSync(input, `${JSON.stringify(spec, null, 2)}\n`);
-  return spawnSync(process.execPath, [tsx, "scripts/generate.ts", "--check", "--input", input], { encoding: "utf8" });
+function copy(): Copy {
+  const dir = mkdtempSync(path.join(scratch, "case-"));
+  const openapi = path.join(dir, "openapi");
+  const generated = path.join(dir, "generated");
+  cpSync("openapi", openapi, { recursive: true });
+  cpSync("generated", generated, { recursive: true });
+  const edit = (file: string, change: (text: string) => string) =>
+    writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), "utf8")));
+  return {
+    openapi,
+    generated,
+    edit,
+    repull(change) {
+      const doc = JSON.parse(readFileSync(path.join(openapi, "upstream.json"), "utf8"));
+      change(doc);
+      const text = JSON.stringify(doc);
+      writeFileSync(path.join(openapi, "upstream.json"), text);
+      edit("openapi/source.json", (s) => s.replace(/"sha256": "[0-9a-f]+"/, `"sha256": "${sha256(text)}"`));
+    },
+  };
 }
 
-describe("generate --check", () => {
-  it("passes on the committed snapshot", () => {
-    const result = checkWith(() => {});
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
+const check = (c: Copy) =>
+  runScript("scripts/generate.ts", ["--check", "--openapi-dir", c.openapi, "--out-dir", c.generated]);
+const generate = (c: Copy) => runScript("scripts/generate.ts", ["--openapi-dir", c.openapi, "--out-dir", c.generated]);
+
+/** The one line --check prints for these stale files. */
+const staleLine = (...files: string[]) =>
+  new RegExp(
+    `^generate: ${files.map((f) => `\\S*${f.replaceAll(".", "\\.")}`).join(", ")} (is|are) stale against \\S*openapi: run \`npm run generate\`\\n$`,
+  );
+
+describe.concurrent("generate --check", () => {
+  it("passes on the committed openapi/ and generated/", async () => {
+    const run = await runScript("scripts/generate.ts", ["--check"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("generate: openapi/openapi.json and generated/ are up to date\n");
   });
 
-  it("fails when a description changed (schema.d.ts is stale)", () => {
-    const result = checkWith((spec) => {
-      const status = spec.components.schemas.DeleteFinetuneResponse?.properties.status;
-      if (status) status.description = "Edited by hand";
+  it("fails when files were edited by hand, naming each", async () => {
+    const c = copy();
+    c.edit("openapi/openapi.json", (t) => t.replace("my-finetune", "edited"));
+    c.edit("generated/schema.d.ts", (t) => `${t}// edited\n`);
+    c.edit("generated/contract.ts", (t) => t.replace('"x-key"', '"x-other"'));
+    const run = await check(c);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(staleLine("openapi/openapi.json", "generated/schema.d.ts", "generated/contract.ts"));
+  });
+
+  it("fails on a new pull not generated yet", async () => {
+    const c = copy();
+    c.repull((doc) => {
+      doc.components.schemas.DeleteFinetuneResponse.properties.credits_refunded = { type: "number" };
     });
-    expect(result.status).toBe(1);
-    expect(result.stderr.trim().split("\n")).toEqual([
-      expect.stringMatching(/^generate: generated\/schema\.d\.ts is stale against .*: run `npm run generate`$/),
-    ]);
+    const run = await check(c);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(staleLine("openapi/openapi.json", "generated/schema.d.ts", "generated/contract.ts"));
   });
 
-  it("fails when only the server changed (contract.ts is stale)", () => {
-    const result = checkWith((spec) => {
-      spec.servers = [{ url: "https://api.eu1.bfl.ai" }];
+  it("fails on an overlay change: the effective spec and the contract's examples are stale, the types are not", async () => {
+    const c = copy();
+    c.edit("openapi/overlay.yaml", (t) => t.replace("finetunes: [my-finetune, old-finetune]", "finetunes: [a]"));
+    const run = await check(c);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(staleLine("openapi/openapi.json", "generated/contract.ts"));
+  });
+
+  it("a pulled document whose bytes are not the recorded ones: pull it again", async () => {
+    const c = copy();
+    c.edit("openapi/upstream.json", (t) => `${t} `);
+    const run = await check(c);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^generate: \S*upstream\.json is not the document source\.json records \(sha256 differs\): pull it again\n$/,
+    );
+  });
+
+  it("explains a bad flag and exits non-zero", async () => {
+    const run = await runScript("scripts/generate.ts", ["--nope"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^generate: .*--nope.*\n$/);
+  });
+});
+
+describe.concurrent("generate", () => {
+  it("regenerates what --check said was stale, then --check passes", async () => {
+    const c = copy();
+    c.repull((doc) => {
+      doc.components.schemas.MyFinetunesResponse.properties.next_cursor = { type: "string" };
     });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^generate: generated\/contract\.ts is stale against .*: run `npm run generate`\n$/);
-  });
-
-  it("explains a bad flag and exits non-zero", () => {
-    const result = spawnSync(process.execPath, [tsx, "scripts/generate.ts", "--nope"], { encoding: "utf8" });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain("--nope");
+    const run = await generate(c);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(readFileSync(path.join(c.generated, "contract.ts"), "utf8")).toContain('"next_cursor": {');
+    expect((await check(c)).code).toBe(0);
   });
 });

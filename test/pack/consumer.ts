@@ -9,7 +9,7 @@ import {
   type DeleteFinetuneResponse,
   type ValidationError,
 } from "bfl-finetune";
-import { type PrismServer, startMockServer } from "bfl-finetune/testing";
+import { createFakeBfl, type FakeBfl, type PrismServer, startMockServer } from "bfl-finetune/testing";
 
 const client: BflClient = createBflClient({ apiKey: "k", region: "eu", timeoutMs: 5000, maxRetries: 1 });
 const pending: Promise<DeleteFinetuneResponse> = client.deleteFinetune("my-finetune");
@@ -18,9 +18,16 @@ const timestamp: Promise<string> = pending.then((r) => r.timestamp);
 const detail = (e: unknown): ValidationError[] | undefined => (e instanceof BflValidationError ? e.detail : undefined);
 const status = (e: unknown): number | undefined => (e instanceof BflApiError ? e.status : undefined);
 const mock: Promise<PrismServer> = startMockServer({ dynamic: true });
+// The fake's fetch fits the client's fetch option; scenarios are typed.
+const fake: FakeBfl = createFakeBfl({ finetunes: ["a", { id: "b", details: { trigger_word: "TOK" } }] });
+const faked: BflClient = createBflClient({ apiKey: "k", fetch: fake.fetch });
+fake.scenario("a", { status: 429, headers: { "retry-after": "1" } }, { times: 2 });
+fake.scenario("deleteFinetune", "ambiguous");
+// @ts-expect-error: not a behaviour
+fake.scenario("a", "explode");
 // @ts-expect-error: finetuneId is a string
 client.deleteFinetune(42);
 // @ts-expect-error: the response has no such field in the spec
 pending.then((r) => r.owner);
 
-export { detail, mock, status, timestamp };
+export { detail, faked, mock, status, timestamp };

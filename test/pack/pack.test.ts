@@ -17,7 +17,7 @@ let project: string;
 let server: FaultServer;
 /** Paths inside the tarball, as `npm pack --json` lists them. */
 let packedFiles: string[];
-/** What importing bfl-finetune/testing printed before Prism was installed. */
+/** What the fake and startMockServer() from bfl-finetune/testing printed before Prism was installed. */
 let withoutPrism: string;
 
 function npm(args: string[], cwd: string): string {
@@ -40,9 +40,16 @@ beforeAll(async () => {
   packedFiles = packed[0].files.map((file: { path: string }) => file.path).sort();
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
   npm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
-  withoutPrism = await node(["--input-type=module", "-e", 'await import("bfl-finetune/testing")']).catch(
-    (error: { stderr: string }) => error.stderr,
-  );
+  withoutPrism = await node([
+    "--input-type=module",
+    "-e",
+    `import { createBflClient } from "bfl-finetune";
+import { createFakeBfl, startMockServer } from "bfl-finetune/testing";
+const fake = createFakeBfl({ finetunes: ["a", "b"] });
+await createBflClient({ apiKey: "k", fetch: fake.fetch }).deleteFinetune("a");
+console.log(JSON.stringify(fake.finetunes));
+await startMockServer();`,
+  ]).catch((error: { stdout: string; stderr: string }) => error.stdout + error.stderr);
   // Prism is an optional peer: link the repo's copy rather than download it again.
   mkdirSync(path.join(project, "node_modules/@stoplight"), { recursive: true });
   symlinkSync(
@@ -98,9 +105,10 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     expect(JSON.parse(await node([file], env()))).toEqual(expected);
   });
 
-  it("without Prism installed, bfl-finetune/testing fails to import with what to install", () => {
+  it("without Prism installed, the fake works and startMockServer() says what to install", () => {
+    expect(withoutPrism).toMatch(/^\["b"\]\n/);
     expect(withoutPrism).toContain(
-      "bfl-finetune/testing needs Prism: run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
+      "bfl-finetune/testing needs Prism for startMockServer(): run `npm install --save-dev @stoplight/prism-cli@5.14.2`",
     );
   });
 

@@ -3,7 +3,7 @@
  * the same helper users get from `bfl-finetune/testing`, and hands its URL to the tests.
  */
 import type { TestProject } from "vitest/node";
-import { startMockServer } from "../../src/testing.js";
+import { startMockServer } from "../../src/testing/index.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -5,15 +5,21 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { BflResponseValidationError, BflServerError, createBflClient } from "../../src/index.js";
-import { type PrismServer, specPath, startMockServer } from "../../src/testing.js";
+import { type PrismServer, specPath, startMockServer } from "../../src/testing/index.js";
 
+/** Whether `pid` runs; a zombie (ended, not yet reaped by an orphan's new parent) does not. */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
     throw error;
+  }
+  if (!existsSync("/proc")) return true;
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false; // reaped while being read
   }
 };
 
@@ -97,10 +103,13 @@ describe("startMockServer", () => {
     expect(refused).toMatchObject({ status: 500, body: { type: "https://stoplight.io/prism/errors#VIOLATIONS" } });
   });
 
-  it("fails clearly when the port is taken", async () => {
+  it("fails in one line naming the port and EADDRINUSE when the port is taken", async () => {
     const mock = await start();
     const port = Number(new URL(mock.url).port);
-    await expect(startMockServer({ port, startTimeoutMs: 10_000 })).rejects.toThrow(/Prism did not start/);
+    const error = await startMockServer({ port, startTimeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `Prism did not start: port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`,
+    );
   });
 });
 
@@ -128,7 +137,7 @@ describe.runIf(existsSync("/proc"))("the process that started Prism", () => {
   const program = path.join(dir, "owner.mts");
   writeFileSync(
     program,
-    `import { startMockServer } from ${JSON.stringify(path.resolve("src/testing.ts"))};
+    `import { startMockServer } from ${JSON.stringify(path.resolve("src/testing/index.ts"))};
 const mock = await startMockServer({ spec: process.env.OWNER_SPEC });
 process.once("SIGUSR2", () => process.exit(0));
 console.log(mock.pid);
@@ -140,7 +149,7 @@ setInterval(() => {}, 1000);
    * Runs the program with tsx's loader in its own process (no tsx CLI in between, so a signal
    * reaches it), on a spec copy whose unique path marks every Prism process it starts.
    */
-  async function owner(how: "exit" | "SIGTERM" | "SIGINT") {
+  async function owner(how: "exit" | "SIGTERM" | "SIGINT" | "SIGKILL") {
     const spec = path.join(dir, `spec-${how}.json`);
     copyFileSync(specPath, spec);
     // NODE_ENV=production makes Prism fork a worker, unless startPrism says not to.
@@ -170,12 +179,16 @@ setInterval(() => {}, 1000);
     return { prism, spec, started, code, signal };
   }
 
-  it.concurrent.each(["exit", "SIGTERM", "SIGINT"] as const)("ends Prism on %s without close()", async (how) => {
-    const run = await owner(how);
-    expect(run.started).toEqual([run.prism]);
-    // The signal keeps its meaning: the owner still ends by it.
-    expect(how === "exit" ? run.code : run.signal).toBe(how === "exit" ? 0 : how);
-    expect(await gone(run.prism)).toBe(true);
-    expect(processesWith(run.spec)).toEqual([]);
-  });
+  // SIGKILL gives the owner no chance to run any code: Prism notices its stdin pipe close.
+  it.concurrent.each(["exit", "SIGTERM", "SIGINT", "SIGKILL"] as const)(
+    "ends Prism on %s without close()",
+    async (how) => {
+      const run = await owner(how);
+      expect(run.started).toEqual([run.prism]);
+      // The signal keeps its meaning: the owner still ends by it.
+      expect(how === "exit" ? run.code : run.signal).toBe(how === "exit" ? 0 : how);
+      expect(await gone(run.prism)).toBe(true);
+      expect(processesWith(run.spec)).toEqual([]);
+    },
+  );
 });

@@ -1,0 +1,171 @@
+/**
+ * `bfl-finetune delete`: every id given ends in exactly one outcome (src/outcome.ts), printed as it
+ * settles. Ctrl+C stops new deletes, aborts those in flight (unknown) and reports every id not
+ * started as not-attempted; a closed stdout stops new deletes and lets those in flight finish.
+ */
+import type { DeleteOptions } from "./args.js";
+import { type IdSources, openIdFile, readIds } from "./ids.js";
+import { type CliIo, useColour } from "./io.js";
+import { createCliClient, type Lib } from "./library.js";
+import { createReporter, lineWriter } from "./output.js";
+import { runPool } from "./pool.js";
+import { UsageError } from "./usage-error.js";
+
+/** The first `n` items of `source` (fewer when it ends first). */
+async function take<T>(source: AsyncIterator<T>, n: number): Promise<T[]> {
+  const items: T[] = [];
+  while (items.length < n) {
+    const next = await source.next();
+    if (next.done) break;
+    items.push(next.value);
+  }
+  return items;
+}
+
+/** `first`, then the rest of `source`; `exhausted()` tells whether it was read to the end. */
+function chain<T>(first: T[], source: AsyncIterator<T>) {
+  let exhausted = false;
+  async function* all(): AsyncGenerator<T> {
+    yield* first;
+    for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+    exhausted = true;
+  }
+  return { iterator: all(), exhausted: () => exhausted };
+}
+
+/** Asks on the terminal; only loads readline when a question is actually asked. */
+async function confirm(io: CliIo, question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function count(source: AsyncIterator<unknown>): Promise<number> {
+  let n = 0;
+  while (!(await source.next()).done) n++;
+  return n;
+}
+
+/** The ids to delete, after the confirmation a batch needs; `undefined` when the answer was no. */
+async function confirmedIds(io: CliIo, options: DeleteOptions, source: AsyncIterator<string>) {
+  const first = await take(source, 2);
+  if (first.length === 0) throw new UsageError("no ids to delete: the input held only blank lines and comments");
+  const argsOnly = options.fromFile === undefined && !options.readStdin;
+  const total = argsOnly ? new Set(options.ids).size : undefined;
+  if (first.length === 1 || options.yes || options.dryRun) return { ...chain(first, source), total };
+  if (!io.stdin.isTTY || !io.stderr.isTTY) {
+    const n = first.length + (await count(source));
+    throw new UsageError(`refusing to delete ${n} finetunes without --yes when not run from a terminal`);
+  }
+  // Someone is at the terminal: the list is theirs to read and count before they answer.
+  const all = [...first, ...(await take(source, Number.POSITIVE_INFINITY))];
+  if (!(await confirm(io, `Delete ${all.length} finetunes? This cannot be undone. [y/N] `))) return undefined;
+  return { ...chain(all, source), total: all.length };
+}
+
+async function dryRun(io: CliIo, options: DeleteOptions, ids: AsyncIterable<string>): Promise<number> {
+  const out = lineWriter(io.stdout);
+  for await (const id of ids) {
+    await out.ready();
+    if (out.closed) break;
+    out.write(options.json ? `${JSON.stringify({ id, ok: true, dryRun: true })}\n` : `would delete ${id}\n`);
+  }
+  return 0;
+}
+
+async function sources(io: CliIo, options: DeleteOptions): Promise<IdSources> {
+  const file = options.fromFile === undefined ? undefined : await openIdFile(options.fromFile);
+  return {
+    ids: options.ids,
+    file: file && options.fromFile !== undefined ? { name: options.fromFile, stream: file } : undefined,
+    stdin: options.readStdin ? io.stdin : undefined,
+  };
+}
+
+/** Runs `bfl-finetune delete`; `lib` is the loaded library (not needed for --dry-run). */
+export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: () => Promise<Lib>): Promise<number> {
+  const from = await sources(io, options);
+  const lib = options.dryRun ? undefined : await loadLib();
+  // Configuration errors (no key, bad URL) come before any question or request.
+  const client = lib && createCliClient(lib, io.env, options);
+  const ids = await confirmedIds(io, options, readIds(from));
+  if (!ids) {
+    io.stderr.write("Nothing deleted.\n");
+    return 2;
+  }
+  if (!lib || !client) return dryRun(io, options, ids.iterator);
+
+  let interrupted = false;
+  let stdoutClosed = false;
+  // One controller per delete in flight rather than one signal shared by all, so no listeners
+  // pile up on a single signal at high concurrency.
+  const inFlight = new Set<AbortController>();
+  const onSigint = () => {
+    interrupted = true;
+    for (const controller of inFlight) controller.abort(new Error("interrupted"));
+  };
+  // Once: a second Ctrl+C gets Node's default and ends the process at once.
+  process.once("SIGINT", onSigint);
+  const reporter = createReporter(io, {
+    json: options.json,
+    total: ids.total,
+    color: useColour(io.env),
+    onStdoutClosed: () => {
+      stdoutClosed = true;
+    },
+  });
+  const notAttempted = (id: string) =>
+    reporter.report({ id, ...lib.notAttemptedOutcome(interrupted ? undefined : "not sent: stdout was closed") });
+  let inputError: unknown;
+  try {
+    await runPool(
+      ids.iterator,
+      async (id) => {
+        const controller = new AbortController();
+        inFlight.add(controller);
+        const outcome = await client
+          .deleteFinetune(id, { signal: controller.signal })
+          .then(lib.deletedOutcome, (error: unknown) =>
+            lib.classifyDelete(error, { ignoreMissing: options.ignoreMissing }),
+          )
+          .finally(() => inFlight.delete(controller));
+        reporter.report({ id, ...outcome });
+      },
+      {
+        limit: options.concurrency,
+        stopped: () => interrupted || stdoutClosed,
+        ready: reporter.ready,
+        skipped: notAttempted,
+      },
+    );
+    if (interrupted && !stdoutClosed) {
+      // Every id given is reported, so the rest of the input is read and listed as not sent.
+      for await (const id of ids.iterator) {
+        await reporter.ready();
+        notAttempted(id);
+      }
+    }
+  } catch (error) {
+    inputError = error;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  const complete = ids.exhausted() && inputError === undefined;
+  reporter.finish(
+    interrupted
+      ? "Interrupted"
+      : stdoutClosed && !complete
+        ? "stdout was closed, so no more deletes were started (the rest of the input was not read)"
+        : inputError === undefined
+          ? "Summary"
+          : "Stopped reading the ids",
+  );
+  if (inputError !== undefined) throw inputError;
+  if (interrupted) return 130;
+  const notGone = lib.DELETE_OUTCOMES.filter((name) => !lib.isGone(name) && reporter.counts[name] > 0);
+  return complete && notGone.length === 0 ? 0 : 1;
+}

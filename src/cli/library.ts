@@ -1,0 +1,24 @@
+/**
+ * The library as the CLI sees it. src/cli.ts loads it with `import("./index.js")`, which the
+ * build keeps external so the CLI uses dist/index.js instead of bundling a second client (and a
+ * second set of error classes); the commands receive it from there, so only types are imported here.
+ */
+import type * as Library from "../index.js";
+import type { ApiOptions } from "./args.js";
+
+export type Lib = typeof Library;
+export type CliClient = Library.BflClient;
+
+/** What the CLI reads from its environment; only this, never process.env, when `run()` is embedded. */
+export type Env = Library.Env;
+
+/** The client for one command: flags over `env`, the concurrency bound handed to the client's gate. */
+export function createCliClient(lib: Lib, env: Env, options: ApiOptions & { concurrency?: number }): CliClient {
+  return lib.createBflClient({
+    env,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...(options.concurrency === undefined ? {} : { maxConcurrency: options.concurrency }),
+  });
+}

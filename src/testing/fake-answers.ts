@@ -1,0 +1,63 @@
+/**
+ * What the fake does with one request, independent of the transport: an HTTP answer, or no
+ * answer at all ("timeout": the request is never answered; "reset": the connection drops).
+ * fake.fetch and listen() each turn an outcome into their own terms.
+ */
+
+/** An HTTP answer, as a scenario gives it or the fake makes it. */
+export interface HttpAnswer {
+  status: number;
+  /** A string is sent as it is; anything else as JSON. Default `{ "detail": <the status's text> }`. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Outcome =
+  | { kind: "answer"; status: number; headers: Record<string, string>; body: string }
+  | { kind: "timeout" }
+  | { kind: "reset" };
+
+/** Reason phrases, as an HTTP server sends them with the status line. */
+const REASONS: Record<number, string> = {
+  200: "OK",
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** BFL's own wording where it has one; else the reason phrase. */
+const DETAILS: Record<number, string> = {
+  402: "Insufficient credits",
+  403: "Not authenticated - Invalid Authentication",
+  404: "Finetune not found",
+  429: "Too many active tasks",
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? "";
+}
+
+/** The `detail` BFL-like servers send with `status` when a scenario gives no body. */
+export function defaultDetail(status: number): string {
+  return DETAILS[status] ?? REASONS[status] ?? `HTTP ${status}`;
+}
+
+/** An outcome that sends `answer`, JSON unless its body is a string. */
+export function toOutcome(answer: HttpAnswer): Outcome {
+  const body = answer.body === undefined ? { detail: defaultDetail(answer.status) } : answer.body;
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const type = typeof body === "string" ? "text/plain; charset=utf-8" : "application/json";
+  return { kind: "answer", status: answer.status, headers: { "content-type": type, ...answer.headers }, body: text };
+}
+
+export const json = (status: number, body: unknown): Outcome => toOutcome({ status, body });

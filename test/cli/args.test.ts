@@ -1,0 +1,66 @@
+/** Command-line parsing (src/cli/args.ts) and list items (src/cli/list.ts). No server, no process. */
+import { describe, expect, it } from "vitest";
+import { parseCli } from "../../src/cli/args.js";
+import { idOfListItem } from "../../src/cli/list.js";
+import { detailLines } from "../../src/cli/show.js";
+
+describe("parseCli", () => {
+  it("delete: ids, stdin, file, defaults", () => {
+    expect(parseCli(["delete", "a", "-", "--from-file", "f.txt"])).toEqual({
+      command: "delete",
+      ids: ["a"],
+      readStdin: true,
+      fromFile: "f.txt",
+      concurrency: 4,
+      ignoreMissing: false,
+      dryRun: false,
+      yes: false,
+      json: false,
+      baseUrl: undefined,
+      timeoutMs: undefined,
+      maxRetries: undefined,
+    });
+  });
+
+  it("--timeout in seconds becomes whole milliseconds, never 0 and never past a timer's limit", () => {
+    expect(parseCli(["list", "--timeout", "0.001"])).toMatchObject({ timeoutMs: 1 });
+    expect(parseCli(["list", "--timeout", "2147483"])).toMatchObject({ timeoutMs: 2_147_483_000 });
+    for (const bad of ["0", "0.0001", "0.0004", "2147484", "-1", "1e3", ""]) {
+      expect(() => parseCli(["list", `--timeout=${bad}`]), bad).toThrow(/--timeout must be/);
+    }
+  });
+
+  it("list and show", () => {
+    expect(parseCli(["list", "--json"])).toMatchObject({ command: "list", json: true });
+    expect(parseCli(["show", "ft-1"])).toMatchObject({ command: "show", id: "ft-1", json: false });
+    expect(() => parseCli(["show", "a", "b"])).toThrow("show takes exactly one id");
+    expect(() => parseCli(["show", "a", "--dry-run"])).toThrow("--dry-run only applies to delete");
+  });
+});
+
+describe("list items", () => {
+  it("a string, or an object's string finetune_id (else id), is the id", () => {
+    expect(idOfListItem("ft-1")).toEqual({ id: "ft-1" });
+    expect(idOfListItem({ finetune_id: "ft-2", id: "other" })).toEqual({ id: "ft-2" });
+    expect(idOfListItem({ id: "ft-3" })).toEqual({ id: "ft-3" });
+    expect(idOfListItem({ finetune_id: 7, id: "ft-4" })).toEqual({ id: "ft-4" });
+  });
+
+  it.each([[42], [null], [["ft-1"]], [{ name: "x" }], [""], [" ft-1"], ["ft\n-1"], [{ finetune_id: "a\rb" }]])(
+    "%j has no printable id",
+    (item) => {
+      expect(idOfListItem(item)).toHaveProperty("problem");
+    },
+  );
+});
+
+describe("show", () => {
+  it("prints each detail on one line, values that are not strings as JSON", () => {
+    expect(detailLines({ trigger_word: "TOK", steps: 1000, tags: ["a"], note: "two\nlines" })).toEqual([
+      "trigger_word: TOK",
+      "steps: 1000",
+      'tags: ["a"]',
+      "note: two lines",
+    ]);
+  });
+});

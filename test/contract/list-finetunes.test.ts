@@ -1,0 +1,53 @@
+/**
+ * Contract tests for GET /v1/my_finetunes against Prism serving the effective spec: what the mock
+ * answers comes from the overlay's example, and it conforms to the generated contract.
+ */
+import { describe, expect, expectTypeOf, inject, it } from "vitest";
+import { operations } from "../../generated/contract.js";
+import { createBflClient } from "../../src/index.js";
+import type { paths } from "../../src/types.js";
+import { validate } from "../../src/validate.js";
+
+const client = createBflClient({ apiKey: "test-key", baseUrl: inject("prismUrl"), maxRetries: 0 });
+const contract = operations["/v1/my_finetunes"].get;
+
+type ListAnswer = paths["/v1/my_finetunes"]["get"]["responses"][200]["content"]["application/json"];
+
+describe("GET /v1/my_finetunes against Prism", () => {
+  it("answers the overlay's example, which conforms to the generated response schema", async () => {
+    const { data, response } = await client.raw.GET("/v1/my_finetunes");
+    expect(response.status).toBe(200);
+    expect(data).toEqual(contract.examples[200]);
+    expect(data?.finetunes).toEqual(["my-finetune", "old-finetune"]);
+    expect(validate(contract.responses[200], data)).toEqual([]);
+  });
+
+  it("types the answer from paths: finetunes is an array of unspecified items", () => {
+    expectTypeOf<ListAnswer>().toEqualTypeOf<{ finetunes: unknown[] }>();
+    expect(contract.body).toBeNull();
+    expect(contract.query).toEqual({});
+  });
+
+  it("dynamic mode answers any array, and the validator accepts non-string items", async () => {
+    const { data, response } = await client.raw.GET("/v1/my_finetunes", { headers: { Prefer: "dynamic=true" } });
+    expect(response.status).toBe(200);
+    expect(Array.isArray(data?.finetunes)).toBe(true);
+    expect(validate(contract.responses[200], data)).toEqual([]);
+    expect(validate(contract.responses[200], { finetunes: [1, { id: "x" }, null] })).toEqual([]);
+    expect(validate(contract.responses[200], { finetunes: "my-finetune" })).toEqual([
+      { path: "finetunes", message: "expected array, got string" },
+    ]);
+  });
+
+  it("gets Prism's 401 without the key header the spec's security names", async () => {
+    expect(contract.apiKeyHeader).toBe("x-key");
+    const { response } = await client.raw.GET("/v1/my_finetunes", { headers: { "x-key": null } });
+    expect(response.status).toBe(401);
+  });
+
+  it("declares only 200, so Prism has no 422 to give", async () => {
+    expect(Object.keys(contract.responses)).toEqual(["200"]);
+    const { response } = await client.raw.GET("/v1/my_finetunes", { headers: { Prefer: "code=422" } });
+    expect(response.status).not.toBe(422);
+  });
+});
