@@ -10,13 +10,21 @@
  */
 import { defineConfig } from "vitest/config";
 
-const unit = ["test/client/**/*.test.ts", "test/spec/checks.test.ts", "test/unit/**/*.test.ts"];
+/** Pure modules, and code run in this process against in-process servers or the fake. */
+const unit = [
+  "test/client/**/*.test.ts",
+  "test/cli/{args,embedding,ids,outcome,outcome-table,pool}.test.ts",
+  "test/generate/{contract,validate}.test.ts",
+  "test/spec/checks.test.ts",
+  "test/testing/{fake,fake-contract,fake-outcomes,fake-user,spec-path}.test.ts",
+  "test/unit/**/*.test.ts",
+];
+/** Prism: the shared mock (`inject("prismUrl")`), or Prism started by the code under test. */
 const prism = [
   "test/contract/**/*.test.ts",
-  "test/testing/mock-server*.test.ts",
+  "test/testing/mock-server.test.ts",
   "test/drift/**/*.test.ts",
   "test/pack/**/*.test.ts",
-  "test/cli/delete.test.ts",
 ];
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 /** Runs node scripts as child processes, as users run them, and collects what they print. */
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 export interface Run {
   code: number | null;
@@ -8,7 +9,8 @@ export interface Run {
   stderr: string;
 }
 
-const TSX = path.resolve("node_modules/tsx/dist/cli.mjs");
+/** tsx's loader, given to node itself: the `tsx` command would start a second node process per run. */
+const TSX_LOADER = pathToFileURL(path.resolve("node_modules/tsx/dist/loader.mjs")).href;
 
 /** The machine's environment without any BFL_* variable or NO_COLOR, plus `env`. */
 export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -39,11 +41,11 @@ export function runNode(
   });
 }
 
-/** `tsx SCRIPT ARGS`: a TypeScript script of this repo (SCRIPT relative to `cwd`). */
+/** `node --import tsx SCRIPT ARGS`: a TypeScript script of this repo (SCRIPT relative to `cwd`). */
 export function runScript(
   script: string,
   args: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<Run> {
-  return runNode([TSX, script, ...args], options);
+  return runNode(["--import", TSX_LOADER, script, ...args], options);
 }
