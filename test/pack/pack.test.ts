@@ -219,7 +219,7 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
         ? ["index.d.cts", "index.d.ts", "testing.d.cts", "testing.d.ts"]
         : ["index.d.ts", "testing.d.ts"],
     );
-  });
+  }, 120_000);
 
   it("installs the bfl-finetune bin", () => {
     const bin = path.join(project, "node_modules/.bin/bfl-finetune");
