@@ -9,7 +9,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
 import { prettyJson } from "./lib/atomic-write.ts";
 import { renderContract } from "./lib/contract.ts";
 import { EFFECTIVE_FILE, effectiveSpecOf } from "./lib/spec-files.ts";
@@ -35,6 +34,8 @@ function fail(message: string): never {
 
 async function renderAll(openapiDir: string, outDir: string): Promise<Map<string, string>> {
   const spec = await effectiveSpecOf(openapiDir);
+  // Loaded here, not at the top: --help and a bad flag answer without its start-up time.
+  const { default: openapiTS, astToString, COMMENT_HEADER } = await import("openapi-typescript");
   // biome-ignore lint/suspicious/noExplicitAny: openapi-typescript takes its own OpenAPI3 type
   const types = `${COMMENT_HEADER}${astToString(await openapiTS(spec as any))}`;
   return new Map([

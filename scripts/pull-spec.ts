@@ -54,9 +54,9 @@ exactly as received (upstream.json, or upstream.yaml), with where, when and its 
 openapi/source.json. Then run \`npm run generate\` (or \`npm run regen\`, which pulls, generates and
 type-checks).
 
-Refused (exit 1, nothing written): not OpenAPI 3.x, structurally invalid, an external $ref, an
-error inside a covered operation (${COVERED_OPERATIONS.map(operationName).join(", ")}),
-or a covered operation without what the client sends or reads.
+Refused (exit 1, nothing written): not OpenAPI 3.x, structurally invalid, an external $ref, or a
+covered operation (${COVERED_OPERATIONS.map(operationName).join(", ")}) without security
+or without what the client sends or reads.
 Reported, not refused: other lint findings, e.g. an operation the client does not call that
 declares no security, and overlay actions that no longer match (npm run generate fails on those).
 

@@ -1,8 +1,8 @@
 /**
  * Checks a JSON body against a schema from generated/contract.ts. The generator keeps exactly the
  * keywords in SCHEMA_KEYWORDS (src/schema.ts) and refuses a spec with any other (annotations
- * aside), so every keyword a generated schema holds is checked here. Extra fields pass unless the schema says
- * `additionalProperties: false`, as the real API may add some.
+ * aside), so every keyword a generated schema holds is checked here. Extra fields pass unless the
+ * schema says `additionalProperties: false`, as the real API may add some.
  */
 import { schemas } from "../generated/contract.js";
 import type { ResponseIssue } from "./errors.js";
@@ -57,7 +57,10 @@ export function validate(schema: Schema, value: unknown, path = ""): ResponseIss
   return issues;
 }
 
-/** JSON equality, for enum and const (which may hold objects and arrays). */
+/**
+ * JSON equality, for enum and const (which may hold objects and arrays). Objects compare by their
+ * serialisation, so key order counts: enough for the literal values specs put there.
+ */
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 }

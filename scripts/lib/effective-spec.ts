@@ -83,6 +83,10 @@ export function assertOverlay(value: unknown, name: string): asserts value is Ov
   if (!isObject(value) || typeof value.overlay !== "string" || !/^1\.0\.\d+$/.test(value.overlay)) {
     throw new SpecError(`${name} is not an OpenAPI Overlay 1.0 document (overlay: 1.0.x)`);
   }
+  const { info } = value;
+  if (!isObject(info) || typeof info.title !== "string" || typeof info.version !== "string") {
+    throw new SpecError(`${name} has no info with a title and a version`);
+  }
   if (!Array.isArray(value.actions)) throw new SpecError(`${name} has no actions list`);
   value.actions.forEach((action, i) => {
     if (!isObject(action) || typeof action.target !== "string") {

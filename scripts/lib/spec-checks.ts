@@ -47,14 +47,23 @@ export interface Finding {
  */
 const STRUCTURAL_RULES = new Set(["struct", "no-unresolved-refs", "operation-operationId-unique"]);
 
-/** JSON pointers of the covered operations: an error inside one of them is the facade's problem. */
+/**
+ * Rules whose errors inside a covered operation break what the client sends: the API key header
+ * comes from the operation's security (generated/contract.ts `apiKeyHeader`).
+ */
+const COVERED_OPERATION_RULES = new Set(["security-defined"]);
+
+/** JSON pointers of the covered operations. */
 const COVERED_POINTERS = COVERED_OPERATIONS.map(
   ({ path, method }) => `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`,
 );
 
+const inCoveredOperation = (pointer: string) =>
+  COVERED_POINTERS.some((p) => pointer === p || pointer.startsWith(`${p}/`));
+
 const isFatal = (f: Finding) =>
   f.severity === "error" &&
-  (STRUCTURAL_RULES.has(f.ruleId) || COVERED_POINTERS.some((p) => f.pointer === p || f.pointer.startsWith(`${p}/`)));
+  (STRUCTURAL_RULES.has(f.ruleId) || (COVERED_OPERATION_RULES.has(f.ruleId) && inCoveredOperation(f.pointer)));
 
 /** Redocly's recommended rules over `doc` (the @redocly/openapi-core in the lockfile, no network). */
 export async function lintDocument(doc: unknown): Promise<Finding[]> {
@@ -74,8 +83,8 @@ export async function lintDocument(doc: unknown): Promise<Finding[]> {
 export const formatFinding = (f: Finding): string => `${f.severity} ${f.ruleId}: ${f.message} at ${f.pointer || "#"}`;
 
 /**
- * Refuses a document that is structurally invalid or has an error inside a covered operation;
- * resolves to the other findings (lint), which the caller reports.
+ * Refuses a document that is structurally invalid or whose covered operations lack security;
+ * resolves to every finding (lint), which the caller reports.
  */
 export async function assertValid(doc: OpenApiDoc, from: string): Promise<Finding[]> {
   assertLocalRefs(doc, from);

@@ -56,7 +56,7 @@ const staleLine = (...files: string[]) =>
     `^generate: ${files.map((f) => `\\S*${f.replaceAll(".", "\\.")}`).join(", ")} (is|are) stale against \\S*openapi: run \`npm run generate\`\\n$`,
   );
 
-describe.concurrent("generate --check", () => {
+describe.concurrent("generate --check", { timeout: 90_000 }, () => {
   it("passes on the committed openapi/ and generated/", async () => {
     const run = await runScript("scripts/generate.ts", ["--check"]);
     expect(run.stderr).toBe("");
@@ -109,7 +109,7 @@ describe.concurrent("generate --check", () => {
   });
 });
 
-describe.concurrent("generate", () => {
+describe.concurrent("generate", { timeout: 120_000 }, () => {
   it("regenerates what --check said was stale, then --check passes", async () => {
     const c = copy();
     c.repull((doc) => {

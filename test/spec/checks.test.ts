@@ -146,14 +146,16 @@ describe("the overlay (openapi-format's overlay)", () => {
     await expect(applyOverlay(await cutToCovered(pulled()), committed, "overlay.yaml")).resolves.toEqual(effective());
   });
 
+  const info = { title: "t", version: "1" };
   it.each<[string, unknown, string]>([
     ["not an object", [], "is not an OpenAPI Overlay 1.0 document"],
     ["another version", { overlay: "1.1.0", actions: [] }, "is not an OpenAPI Overlay 1.0 document"],
-    ["no actions", { overlay: "1.0.0" }, "has no actions list"],
-    ["an action without a target", { overlay: "1.0.0", actions: [{ update: {} }] }, "action #1 has no target"],
+    ["no info", { overlay: "1.0.0", actions: [] }, "has no info with a title and a version"],
+    ["no actions", { overlay: "1.0.0", info }, "has no actions list"],
+    ["an action without a target", { overlay: "1.0.0", info, actions: [{ update: {} }] }, "action #1 has no target"],
     [
       "an action without a reason",
-      { overlay: "1.0.0", actions: [{ target: "$.info", update: {} }] },
+      { overlay: "1.0.0", info, actions: [{ target: "$.info", update: {} }] },
       "action #1 ($.info) has no description saying why",
     ],
   ])("refuses an overlay with %s", (_name, value, message) => {
@@ -187,7 +189,20 @@ describe("document checks", () => {
     );
   });
 
-  it("the same lint error inside a covered operation is refused", async () => {
+  it("other lint errors inside a covered operation are reported, not refused", async () => {
+    const doc = pulled();
+    delete doc.paths["/v1/delete_finetune"].post.summary;
+    const findings = await assertValid(doc, "x");
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        severity: "error",
+        ruleId: "operation-summary",
+        pointer: "#/paths/~1v1~1delete_finetune/post/summary",
+      }),
+    );
+  });
+
+  it("the same security lint error inside a covered operation is refused", async () => {
     const doc = pulled();
     delete doc.paths["/v1/finetune_details"].get.security;
     await expect(assertValid(doc, "x")).rejects.toThrow(

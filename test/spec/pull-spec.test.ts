@@ -106,7 +106,7 @@ async function pull(args: string[], outDir = openapiDir()) {
   return { ...run, outDir, unchanged: hashes(outDir) === before, read };
 }
 
-describe.concurrent("pulling", () => {
+describe.concurrent("pulling", { timeout: 120_000 }, () => {
   it("the current document from a URL: no change, bytes stored as served, provenance recorded", async () => {
     const run = await pull(["--from", `${base}/current.json`]);
     expect(run.stderr).toBe("");
@@ -267,7 +267,9 @@ describe.concurrent("pulling", () => {
   });
 });
 
-describe.concurrent("refusals: one line, exit 1, pulled copy and source.json byte-identical", () => {
+describe.concurrent("refusals: one line, exit 1, pulled copy and source.json byte-identical", {
+  timeout: 60_000,
+}, () => {
   it.each([
     ["404", ["/missing.json"], /answered 404 Not Found$/],
     ["500", ["/500"], /answered 500 Internal Server Error$/],
@@ -330,5 +332,16 @@ describe.concurrent("refusals: one line, exit 1, pulled copy and source.json byt
     expect(originForUrl.code).toBe(2);
     expect(originForUrl.stderr).toBe("spec:pull: --origin is for a local --from FILE\n");
     expect(notANumber.unchanged && unknown.unchanged && origin.unchanged && originForUrl.unchanged).toBe(true);
+  });
+});
+
+describe("the README's example pull report", { timeout: 60_000 }, () => {
+  it("is what a dry run on the committed pull prints", async () => {
+    const section = readFileSync("README.md", "utf8").split("### 1. Pull, and read the report")[1] ?? "";
+    const example = section.match(/```text\n([\s\S]*?)```/)?.[1];
+    // --dry-run against openapi/ itself: reads the committed pull, writes nothing.
+    const run = await runScript("scripts/pull-spec.ts", ["--from", "openapi/upstream.json", "--dry-run"]);
+    expect(run.code).toBe(0);
+    expect(example).toBe(run.stdout);
   });
 });

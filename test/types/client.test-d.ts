@@ -9,6 +9,9 @@ import {
   type BflValidationError,
   createBflClient,
   type DeleteFinetuneResponse,
+  type FinetuneDetailResponse,
+  type MyFinetunesResponse,
+  type paths,
   type ValidationError,
 } from "../../src/index.js";
 
@@ -31,6 +34,28 @@ describe("deleteFinetune", () => {
 
   it("a 422's detail is the spec's ValidationError list", () => {
     expectTypeOf<BflValidationError["detail"]>().toEqualTypeOf<ValidationError[]>();
+  });
+});
+
+describe("listFinetunes and getFinetuneDetails", () => {
+  it("resolve to the 200 bodies of their operations in paths", () => {
+    type Json<R> = R extends { content: { "application/json": infer B } } ? B : never;
+    expectTypeOf(client.listFinetunes).returns.resolves.toEqualTypeOf<MyFinetunesResponse>();
+    expectTypeOf<MyFinetunesResponse>().toEqualTypeOf<Json<paths["/v1/my_finetunes"]["get"]["responses"][200]>>();
+    expectTypeOf(client.getFinetuneDetails).returns.resolves.toEqualTypeOf<FinetuneDetailResponse>();
+    expectTypeOf<FinetuneDetailResponse>().toEqualTypeOf<
+      Json<paths["/v1/finetune_details"]["get"]["responses"][200]>
+    >();
+    expectTypeOf(client.getFinetuneDetails).parameter(0).toEqualTypeOf<string>();
+  });
+
+  it("list items are unknown, as the spec leaves them open", () => {
+    expectTypeOf<MyFinetunesResponse["finetunes"]>().toEqualTypeOf<unknown[]>();
+  });
+
+  it("raw GET requires the details query the spec requires", () => {
+    // @ts-expect-error: finetune_id is a required query parameter
+    void client.raw.GET("/v1/finetune_details", { params: { query: {} } });
   });
 });
 
