@@ -1,11 +1,11 @@
 /**
- * Three projects, chosen by what a test file needs, so that a run starts only what its files use:
+ * Four projects, chosen by what a test file needs, so that a run starts only what its files use:
  * - unit: pure modules and the client against in-process servers; no Prism, no child process.
  * - integration: scripts and the built CLI run as child processes, against local servers.
  * - prism: the files that use the shared Prism mock (`inject("prismUrl")`) or start Prism.
  * - types: the type tests (`*.test-d.ts`), checked by tsc; `expectTypeOf` does nothing at run time.
  * Only the prism project has Prism's global setup, so `npx vitest run test/client` never starts it.
- * `npm test` runs all three; most of the time goes to waiting on child processes, so files run on
+ * `npm test` runs all four; most of the time goes to waiting on child processes, so files run on
  * more workers than this 2-core machine has cores.
  */
 import { defineConfig } from "vitest/config";
@@ -13,7 +13,7 @@ import { defineConfig } from "vitest/config";
 /** Pure modules, and code run in this process against in-process servers or the fake. */
 const unit = [
   "test/client/**/*.test.ts",
-  "test/cli/{args,embedding,ids,outcome,outcome-table,pool}.test.ts",
+  "test/cli/embedding.test.ts",
   "test/generate/{contract,validate}.test.ts",
   "test/spec/checks.test.ts",
   "test/testing/{fake,fake-contract,fake-outcomes,fake-user,spec-path}.test.ts",

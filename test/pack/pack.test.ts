@@ -60,6 +60,10 @@ await startMockServer();`,
     path.join(repo, "node_modules/@stoplight/prism-cli"),
     path.join(project, "node_modules/@stoplight/prism-cli"),
   );
+  // The project has no "type": under node16, consumer.ts is CommonJS (.d.cts) and consumer.mts ESM (.d.ts).
+  const consumer = readFileSync(path.join(repo, "test/pack/consumer.ts"));
+  writeFileSync(path.join(project, "consumer.ts"), consumer);
+  writeFileSync(path.join(project, "consumer.mts"), consumer);
 }, 180_000);
 
 afterAll(async () => {
@@ -84,7 +88,8 @@ console.log(JSON.stringify({
 }));
 `;
 
-describe("the packed package", () => {
+// Concurrent: each test only reads the installed project or writes files of its own.
+describe.concurrent("the packed package", () => {
   const env = (id: string) => ({ FAKE_URL: fake.url, FAULT_URL: server.url, ID: id });
   const expected = (id: string) => ({ deleted: id, notFound: true, isApiError: true, status: 404, specExists: true });
 
@@ -193,13 +198,9 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
     expect(JSON.parse(await node([file]))).toEqual({ status: 200, alive: false });
   });
 
-  // The project has no "type": under node16, consumer.ts is CommonJS (.d.cts) and consumer.mts ESM (.d.ts).
   it.each(["node16", "bundler"])(
     "type-checks a consumer under moduleResolution %s",
     async (resolution) => {
-      const consumer = readFileSync(path.join(repo, "test/pack/consumer.ts"));
-      writeFileSync(path.join(project, "consumer.ts"), consumer);
-      writeFileSync(path.join(project, "consumer.mts"), consumer);
       const config = {
         compilerOptions: {
           strict: true,
@@ -230,9 +231,9 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
     120_000,
   );
 
-  it("installs the bfl-finetune bin", () => {
+  it("installs the bfl-finetune bin", async () => {
     const bin = path.join(project, "node_modules/.bin/bfl-finetune");
-    const version = execFileSync(bin, ["--version"], { encoding: "utf8" }).trim();
+    const version = (await promisify(execFile)(bin, ["--version"], { encoding: "utf8" })).stdout.trim();
     expect(version).toBe(JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")).version);
   });
 
