@@ -106,6 +106,8 @@ export class RateLimitGate {
           ? subscribe(signal, () => {
               this.#queue = this.#queue.filter((w) => w !== waiter);
               reject(onAbort());
+              // Re-plans the wake-up timer, so none outlives the last waiter (and holds the process open).
+              this.#pump();
             })
           : () => false,
       };

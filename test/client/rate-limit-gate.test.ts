@@ -137,4 +137,16 @@ describe("aborts", () => {
     expect(g.inFlight).toBe(0);
     await expect(g.acquire(AbortSignal.abort(), aborted)).rejects.toThrow("aborted");
   });
+
+  it("no wake-up timer outlives the last waiter aborted during a hold", async () => {
+    const g = gate();
+    (await g.acquire(undefined, aborted)).release({ status: 429, retryAfterMs: 30_000 });
+    const controller = new AbortController();
+    const { settled } = acquireMany(g, 1, controller.signal);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(1);
+    controller.abort();
+    await Promise.all(settled);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
