@@ -84,7 +84,7 @@ console.log(JSON.stringify({
 `;
 
 // Concurrent: each test only reads the installed project or writes files of its own.
-describe.concurrent("the packed package", () => {
+describe.concurrent("the packed package", { timeout: 120_000 }, () => {
   const env = () => ({ PRISM_URL: inject("prismUrl"), FAULT_URL: server.url });
   const expected = { deleted: "my-finetune", notFound: true, isApiError: true, status: 404, specExists: true };
 
