@@ -7,12 +7,13 @@
  * and throws a {@link BflError} only when no answer came.
  */
 import { CallRecord, mayHaveBeenSent } from "./call-facts.js";
-import { apiErrorFor, BflConnectionError, BflTimeoutError, truncate } from "./errors.js";
+import { apiErrorFor, BflConfigurationError, BflConnectionError, BflTimeoutError, truncate } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
 import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, retryDelay } from "./retry.js";
 import { attemptSignal } from "./timeout.js";
+import { settleBy } from "./utils/abort.js";
 import { abortError, delay } from "./utils/delay.js";
 
 export interface TransportSettings {
@@ -41,7 +42,16 @@ const NULL_BODY = new Set([204, 205, 304]);
 export type Transport = (request: Request, call?: CallOptions, record?: CallRecord) => Promise<Response>;
 
 export function createTransport(settings: TransportSettings): Transport {
-  const { apiKey, baseUrl, gate, log } = settings;
+  const { apiKey, baseUrl, gate } = settings;
+  const logger = settings.log;
+  // A logger that throws must not change what a call reports nor keep its gate slot.
+  const log: Logger | undefined =
+    logger &&
+    ((event) => {
+      try {
+        logger(event);
+      } catch {}
+    });
 
   function connectionError(cause: unknown, timedOut: boolean, timeoutMs: number, record: CallRecord) {
     const sent = timedOut || mayHaveBeenSent(cause);
@@ -82,6 +92,12 @@ export function createTransport(settings: TransportSettings): Transport {
   }
 
   return async function send(request, call = {}, record = new CallRecord()) {
+    // The key goes to baseUrl only: a raw call's own `baseUrl` option or a path such as "/../x"
+    // would name another origin or path (the foreign URL is not echoed: it may hold a password).
+    const rest = request.url.startsWith(baseUrl) ? request.url.slice(baseUrl.length) : undefined;
+    if (rest === undefined || !(rest === "" || rest.startsWith("/") || rest.startsWith("?"))) {
+      throw new BflConfigurationError(`Refusing a request outside ${baseUrl}: the API key is sent there only`);
+    }
     // The caller's signal arrives out of band from the facade (a Request would add a listener to it
     // per call); `raw` callers' signals are on the request.
     const signal = call.signal ?? request.signal;
@@ -112,13 +128,15 @@ export function createTransport(settings: TransportSettings): Transport {
       let response: Response;
       let text: string;
       try {
-        const answer = await sendOnce(request.url, init);
+        // A custom fetch may ignore the signal: the attempt ends on it all the same.
+        const answer = await settleBy(sendOnce(request.url, init), guard.signal);
         // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
-        const buffer = await answer.arrayBuffer();
+        const buffer = await settleBy(answer.arrayBuffer(), guard.signal);
         text = answer.ok ? "" : new TextDecoder().decode(buffer);
         response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
           status: answer.status,
-          statusText: answer.statusText,
+          // A server may echo the key anywhere, the reason phrase included.
+          statusText: redactText(answer.statusText, apiKey),
           headers: redactHeaders(answer.headers, apiKey),
         });
       } catch (cause) {
@@ -142,7 +160,10 @@ export function createTransport(settings: TransportSettings): Transport {
         ms: Date.now() - started,
         requestId: response.headers.get("x-request-id") ?? undefined,
       });
-      const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
+      const asked = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
+      // "Retry-After: 0" or a date already past gives no wait: back off as for a 429 without one,
+      // else a server that keeps answering so is asked again at once, forever.
+      const retryAfterMs = asked === 0 ? undefined : asked;
       const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
       // A wait longer than the client honours fails this call at once; it does not stall the others.
       const held = slot.release({ status: response.status, retryAfterMs: tooLong ? 0 : retryAfterMs });
@@ -152,8 +173,9 @@ export function createTransport(settings: TransportSettings): Transport {
       record.failure = error;
       if (!isRetryableAnswer(response.status, response.headers)) return response;
       let wait: number | undefined;
-      if (response.status === 429) {
+      if (response.status === 429 && held > 0) {
         // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
+        // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
         rateLimitWaitedMs += held;
         if (tooLong || rateLimitWaitedMs > settings.maxRateLimitWaitMs) return response;
         wait = 0;

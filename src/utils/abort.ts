@@ -27,3 +27,17 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   set.add(listener);
   return () => set.delete(listener);
 }
+
+/**
+ * `promise`, or a rejection with `signal.reason` as soon as `signal` aborts, whichever is first:
+ * for work that may ignore the signal (a custom fetch, a body stream it made). Only for a signal
+ * of one attempt: it adds a listener of its own, removed when `promise` settles.
+ */
+export function settleBy<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}

@@ -1,7 +1,13 @@
 /** The key travels only in x-key: never in errors, logs or an inspected client. Logging is opt-in. */
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BflApiError, BflRateLimitError, createBflClient, type LogEvent } from "../../src/index.js";
+import {
+  BflApiError,
+  BflConfigurationError,
+  BflRateLimitError,
+  createBflClient,
+  type LogEvent,
+} from "../../src/index.js";
 import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
 import {
   type Handler,
@@ -84,6 +90,19 @@ describe("redaction", () => {
     for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
   });
 
+  it("a key echoed in the status text is not in the error nor in a raw response", async () => {
+    server.reply((res, _n, req) => {
+      res.writeHead(500, `Bad key ${req.headers["x-key"]}`, { "content-type": "text/plain" });
+      res.end("boom");
+    });
+    const client = clientFor(server, { maxRetries: 0 });
+    const error = await rejectionOf(client.deleteFinetune("x"));
+    expect(error.message).toBe("500 Bad key [redacted]");
+    for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
+    const { response } = await client.raw.POST("/v1/delete_finetune", { body: { finetune_id: "x" } });
+    expect(response.statusText).toBe("Bad key [redacted]");
+  });
+
   it("a short key never garbles a message: whole tokens only", async () => {
     server.reply(json(429, { detail: "Too many active tasks" }, { "retry-after": "3600" }));
     const error = (await rejectionOf(clientFor(server, { apiKey: "tas" }).deleteFinetune("x"))) as BflApiError;
@@ -110,6 +129,32 @@ describe("redirects", () => {
       expect(error).toBeInstanceOf(BflApiError);
       expect(error.status).toBe(307);
       expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("raw requests outside baseUrl", () => {
+  it("a raw call's own baseUrl, or a path that leaves the prefix, is refused and sends nothing", async () => {
+    const other = await startFaultServer();
+    try {
+      other.reply(json(200, {}));
+      server.reply(json(200, {}));
+      const raw = clientFor(server).raw as unknown as {
+        GET(path: string, init?: { baseUrl?: string }): Promise<unknown>;
+      };
+      const elsewhere = await rejectionOf(raw.GET("/v1/my_finetunes", { baseUrl: other.url }));
+      expect(elsewhere).toBeInstanceOf(BflConfigurationError);
+      expect(elsewhere.message).not.toContain(other.url);
+      const prefixed = createBflClient({ apiKey: TEST_KEY, baseUrl: `${server.url}/bfl`, maxRetries: 0 });
+      const escaped = prefixed.raw as unknown as typeof raw;
+      expect(await rejectionOf(escaped.GET("/../v1/my_finetunes"))).toBeInstanceOf(BflConfigurationError);
+      expect(other.requests).toHaveLength(0);
+      expect(server.requests).toHaveLength(0);
+      // The prefix itself keeps working.
+      await prefixed.raw.GET("/v1/my_finetunes");
+      expect(server.requests.map((r) => r.url)).toEqual(["/bfl/v1/my_finetunes"]);
     } finally {
       await other.close();
     }
@@ -151,6 +196,17 @@ describe("logging", () => {
     expect(events[1]).toMatchObject({ status: 503, attempt: 1 });
     expect(events[2]).toMatchObject({ retry: 1, reason: "503 Service Unavailable" });
   });
+
+  it("a logger that throws changes nothing: the answer stands and the slot is given back", async () => {
+    server.reply((res, n) => (n === 1 ? json(503, {}) : json(200, okBody()))(res));
+    const broken = () => {
+      throw new Error("logger broke");
+    };
+    const client = clientFor(server, { maxConcurrency: 1, logger: broken });
+    await expect(client.deleteFinetune("x")).resolves.toEqual(okBody());
+    // With maxConcurrency 1, a slot kept by the first call would hold this one forever.
+    await expect(client.deleteFinetune("x")).resolves.toEqual(okBody());
+  }, 5000);
 
   it("logs nothing by default, and JSON lines on stderr with BFL_LOG=debug", async () => {
     const stderr = vi.spyOn(console, "error").mockImplementation(() => {});

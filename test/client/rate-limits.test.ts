@@ -54,3 +54,30 @@ describe("a rate-limited batch through one client", () => {
     expect(rejected / requests).toBeLessThanOrEqual(0.1);
   });
 });
+
+describe("a 429 that asks for no wait", () => {
+  it.each([
+    ["Retry-After: 0", { "retry-after": "0" }],
+    ["retry-after-ms: 0", { "retry-after-ms": "0" }],
+    ["an HTTP date in the past", { "retry-after": "Wed, 21 Oct 2015 07:28:00 GMT" }],
+  ])(
+    "%s: the call backs off and settles, it does not hammer the server",
+    async (_, headers) => {
+      server.reply(json(429, { detail: "Too many active tasks" }, headers));
+      const client = clientFor(server, { rateLimit: { maxTotalWaitMs: 200 } });
+      const error = await client.deleteFinetune("ft").catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "BflRateLimitError", status: 429 });
+      // Backoff from 5 ms doubling to 20 ms within a 200 ms budget: a handful of tries, not thousands.
+      expect(server.requests.length).toBeLessThan(30);
+    },
+    5000,
+  );
+
+  it("with a zero backoff, 429s without a wait count against maxRetries", async () => {
+    server.reply(json(429, { detail: "Too many active tasks" }, { "retry-after": "0" }));
+    const client = clientFor(server, { maxRetries: 2, backoff: { initialDelayMs: 0, maxDelayMs: 0 } });
+    const error = await client.deleteFinetune("ft").catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "BflRateLimitError", attempts: 3 });
+    expect(server.requests).toHaveLength(3);
+  }, 5000);
+});

@@ -43,6 +43,31 @@ describe("timeouts", () => {
   });
 });
 
+describe("a custom fetch that ignores the request's signal", () => {
+  const never = () => new Promise<Response>(() => {});
+  /** Headers at once, then a body that never ends. */
+  const endlessBody = async () =>
+    new Response(new ReadableStream({ pull: () => new Promise(() => {}) }), { status: 200 });
+
+  it.each([
+    ["never answers", never],
+    ["never ends its body", endlessBody],
+  ])(
+    "%s: the attempt still times out, and the caller's abort still ends the call",
+    async (_, fetch) => {
+      const timedOut = await rejectionOf(
+        clientFor(server, { fetch, timeoutMs: 50, maxRetries: 0 }).deleteFinetune("x"),
+      );
+      expect(timedOut).toMatchObject({ name: "BflTimeoutError", attempts: 1, sentWithoutAnswer: true });
+      const controller = new AbortController();
+      const call = clientFor(server, { fetch }).deleteFinetune("x", { signal: controller.signal });
+      setTimeout(() => controller.abort(), 20);
+      expect(await rejectionOf(call)).toMatchObject({ name: "BflAbortError", attempts: 1, sentWithoutAnswer: true });
+    },
+    5000,
+  );
+});
+
 describe("cancellation", () => {
   it("aborting during a request throws BflAbortError at once and sends nothing more", async () => {
     server.reply(hang);
