@@ -89,7 +89,7 @@ console.log(JSON.stringify({
 `;
 
 // Concurrent: each test only reads the installed project or writes files of its own.
-describe.concurrent("the packed package", () => {
+describe.concurrent("the packed package", { timeout: 120_000 }, () => {
   const env = (id: string) => ({ FAKE_URL: fake.url, FAULT_URL: server.url, ID: id });
   const expected = (id: string) => ({ deleted: id, notFound: true, isApiError: true, status: 404, specExists: true });
 
