@@ -10,6 +10,7 @@ import { CallRecord } from "./call-facts.js";
 import {
   checkCount,
   checkDelay,
+  checkFunction,
   checkHeaders,
   type Env,
   type Region,
@@ -151,8 +152,8 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
         ? {}
         : { maxConcurrency: checkCount("maxConcurrency", options.maxConcurrency, 1) }),
     }),
-    fetch: options.fetch,
-    log: options.logger ?? (readEnv("BFL_LOG", env) === "debug" ? consoleLogger : undefined),
+    fetch: checkFunction("fetch", options.fetch),
+    log: checkFunction("logger", options.logger) ?? (readEnv("BFL_LOG", env) === "debug" ? consoleLogger : undefined),
   });
   const raw = createClient<paths>({
     baseUrl,

@@ -44,7 +44,12 @@ export function readEnv(name: string, env?: Env): string | undefined {
 /** The key from the option or `BFL_API_KEY`; throws when there is none or it cannot be a header. */
 export function resolveApiKey(apiKey: string | undefined, env?: Env): string {
   if (apiKey !== undefined && typeof apiKey !== "string") throw new BflConfigurationError("apiKey must be a string");
-  const key = apiKey?.trim() || readEnv("BFL_API_KEY", env);
+  // An empty option is a bug upstream (an unset variable), not a request for BFL_API_KEY: that
+  // may be another account's key.
+  if (apiKey !== undefined && apiKey.trim() === "") {
+    throw new BflConfigurationError("apiKey is empty: pass a key, or leave the option out to use BFL_API_KEY");
+  }
+  const key = apiKey?.trim() ?? readEnv("BFL_API_KEY", env);
   if (!key) {
     throw new BflConfigurationError(
       "No BFL API key: set the BFL_API_KEY environment variable or pass the apiKey option to createBflClient()",
@@ -133,8 +138,24 @@ export function checkCount(name: string, value: unknown, min: number, max = Numb
   return value;
 }
 
-/** Headers the client owns: the key, and the body's type that the spec fixes. */
-const RESERVED_HEADERS = new Set(["x-key", "content-type"]);
+/**
+ * Headers the client owns: the key, the body's type that the spec fixes, and the framing that
+ * fetch sets from the body (set by hand, they fail or misframe every request: a delete never sent
+ * would then read as "unknown").
+ */
+const RESERVED_HEADERS = new Set([
+  "x-key",
+  "content-type",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "expect",
+]);
+
+/** An HTTP token, as header names must be. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Extra headers, refused when they would replace or remove the key or change the body's type. */
 export function checkHeaders(name: string, headers: unknown): Record<string, string> | undefined {
@@ -145,10 +166,27 @@ export function checkHeaders(name: string, headers: unknown): Record<string, str
   for (const [header, value] of Object.entries(headers)) {
     if (RESERVED_HEADERS.has(header.toLowerCase())) {
       throw new BflConfigurationError(
-        `${name} must not set ${header}: the client sets x-key from apiKey and content-type from the spec`,
+        `${name} must not set ${header}: the client sets x-key from apiKey, content-type from the spec, and the framing headers`,
       );
     }
+    if (!HEADER_NAME.test(header)) {
+      throw new BflConfigurationError(`${name}: ${JSON.stringify(header)} is not a valid header name`);
+    }
     if (typeof value !== "string") throw new BflConfigurationError(`${name}.${header} must be a string`);
+    try {
+      new Headers([[header, value]]);
+    } catch {
+      // The value is not echoed: it may be a credential.
+      throw new BflConfigurationError(`${name}.${header} is not a valid header value (no line breaks or NUL)`);
+    }
   }
   return headers as Record<string, string>;
+}
+
+/** A function, when given at all, else a configuration error. */
+export function checkFunction<T>(name: string, value: T): T {
+  if (value !== undefined && typeof value !== "function") {
+    throw new BflConfigurationError(`${name} must be a function, got ${value === null ? "null" : typeof value}`);
+  }
+  return value;
 }

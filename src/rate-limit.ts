@@ -9,6 +9,7 @@
  *   successes, never above `maxConcurrency`. A probe that fails doubles the wait before the next.
  * Time and randomness are injectable, so the policy is unit-tested without sockets.
  */
+import { MAX_DELAY_MS } from "./config.js";
 import { type BackoffOptions, backoffDelay } from "./retry.js";
 import { onAbort as subscribe } from "./utils/abort.js";
 
@@ -65,7 +66,8 @@ export class RateLimitGate {
   #lastCut = Number.NEGATIVE_INFINITY;
   #raiseAfterMs = FIRST_RAISE_AFTER_MS;
   #raisedSinceCut = false;
-  #queue: Waiter[] = [];
+  /** In arrival order; a Set, so that a waiter leaving (abort) does not scan the others. */
+  #queue = new Set<Waiter>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: GateOptions) {
@@ -94,7 +96,7 @@ export class RateLimitGate {
   /** Waits for a slot; rejects with `onAbort()` when `signal` aborts first. */
   acquire(signal: AbortSignal | undefined, onAbort: () => Error): Promise<Slot> {
     if (signal?.aborted) return Promise.reject(onAbort());
-    if (this.#queue.length === 0 && this.#inFlight < this.#limit && this.#now() >= this.#heldUntil) {
+    if (this.#queue.size === 0 && this.#inFlight < this.#limit && this.#now() >= this.#heldUntil) {
       return Promise.resolve(this.#grant());
     }
     return new Promise((resolve, reject) => {
@@ -104,14 +106,14 @@ export class RateLimitGate {
         reject,
         cleanup: signal
           ? subscribe(signal, () => {
-              this.#queue = this.#queue.filter((w) => w !== waiter);
+              this.#queue.delete(waiter);
+              // The last waiter gone: no wake-up timer may keep the process alive until the hold ends.
+              if (this.#queue.size === 0) this.#pump();
               reject(onAbort());
-              // Re-plans the wake-up timer, so none outlives the last waiter (and holds the process open).
-              this.#pump();
             })
           : () => false,
       };
-      this.#queue.push(waiter);
+      this.#queue.add(waiter);
       this.#pump();
     });
   }
@@ -126,7 +128,9 @@ export class RateLimitGate {
         released = true;
         this.#inFlight--;
         const hold = answer.status === 429 ? this.#rateLimited(epoch, answer.retryAfterMs) : 0;
-        if (answer.status !== undefined && answer.status >= 200 && answer.status < 300) this.#succeeded();
+        // Any answer the server processed (a 404 for an id already gone too) says the rate was
+        // fine; only 2xx would keep the limit down for a batch of mostly missing ids.
+        if (answer.status !== undefined && answer.status !== 429 && answer.status < 500) this.#succeeded();
         this.#pump();
         return hold;
       },
@@ -172,20 +176,20 @@ export class RateLimitGate {
     this.#timer = undefined;
     const now = this.#now();
     let wake = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.#queue.length && this.#inFlight < this.#limit; ) {
-      const waiter = this.#queue[i] as Waiter;
+    for (const waiter of this.#queue) {
+      if (this.#inFlight >= this.#limit) break;
       const due = Math.max(waiter.notBefore, this.#heldUntil);
       if (due > now) {
         wake = Math.min(wake, due);
-        i++;
         continue;
       }
-      this.#queue.splice(i, 1);
+      this.#queue.delete(waiter);
       waiter.cleanup();
       waiter.resolve(this.#grant());
     }
-    if (this.#queue.length > 0 && wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
-      this.#timer = setTimeout(() => this.#pump(), wake - now);
+    if (this.#queue.size > 0 && wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
+      // A hold at the longest allowed plus its jitter may pass the longest timer: wake and look again.
+      this.#timer = setTimeout(() => this.#pump(), Math.min(wake - now, MAX_DELAY_MS));
     }
   }
 }

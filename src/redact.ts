@@ -39,14 +39,19 @@ export function redactValue(value: unknown, secret: string): unknown {
   return out;
 }
 
-/** A copy of `headers` with `secret` redacted in every value; the same object when none holds it. */
+/**
+ * A copy of `headers` with `secret` redacted in every value, and every header whose name holds it
+ * dropped (a name cannot be rewritten); the same object when none holds it.
+ */
 export function redactHeaders(headers: Headers, secret: string): Headers {
   let copy: Headers | undefined;
   headers.forEach((value, name) => {
     const clean = redactText(value, secret);
-    if (clean === value) return;
+    const nameClean = redactText(name, secret.toLowerCase()) === name;
+    if (clean === value && nameClean) return;
     copy ??= new Headers(headers);
-    copy.set(name, clean);
+    if (nameClean) copy.set(name, clean);
+    else copy.delete(name);
   });
   return copy ?? headers;
 }

@@ -36,6 +36,35 @@ export interface CallOptions {
   maxRetries?: number | undefined;
 }
 
+/** Most bytes read from one answer: a broken or hostile server must not exhaust memory. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The whole body, or an error past {@link MAX_BODY_BYTES}: the attempt then counts as an answer
+ * that never came whole (retried; never a definite refusal).
+ */
+async function readBody(answer: Response): Promise<ArrayBuffer> {
+  if (!answer.body) return new ArrayBuffer(0);
+  const reader = answer.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      reader.cancel().catch(() => {});
+      throw new Error(`the answer's body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+    }
+    chunks.push(read.value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body.buffer;
+}
+
 /** Statuses whose Response must have a null body. */
 const NULL_BODY = new Set([204, 205, 304]);
 
@@ -131,7 +160,7 @@ export function createTransport(settings: TransportSettings): Transport {
         // A custom fetch may ignore the signal: the attempt ends on it all the same.
         const answer = await settleBy(sendOnce(request.url, init), guard.signal);
         // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
-        const buffer = await settleBy(answer.arrayBuffer(), guard.signal);
+        const buffer = await settleBy(readBody(answer), guard.signal);
         text = answer.ok ? "" : new TextDecoder().decode(buffer);
         response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
           status: answer.status,

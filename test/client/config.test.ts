@@ -53,6 +53,8 @@ describe("input", () => {
     [{ backoff: { maxDelayMs: -1 } }, /backoff.maxDelayMs must be/],
     [{ backoff: { maxRetryAfterMs: 2 ** 31 } }, /backoff.maxRetryAfterMs must be .* 2147483647/],
     [{ rateLimit: { maxTotalWaitMs: -5 } }, /rateLimit.maxTotalWaitMs must be/],
+    [{ fetch: "https://example.test" }, /fetch must be a function/],
+    [{ logger: console }, /logger must be a function/],
   ])("client option %j is a BflConfigurationError before anything is sent", (options, message) => {
     const error = (() => {
       try {
@@ -104,6 +106,15 @@ describe("API key", () => {
     expect(error?.message).not.toContain("secret");
   });
 
+  it.each([[""], ["   "]])(
+    "an explicit apiKey %j is refused, not replaced by BFL_API_KEY (another account's key)",
+    (apiKey) => {
+      expect(() => createBflClient({ apiKey, baseUrl: server.url, env: { BFL_API_KEY: "operator-key" } })).toThrow(
+        /apiKey is empty/,
+      );
+    },
+  );
+
   it("sends extra headers from the client and the call", async () => {
     server.reply(json(200, okBody()));
     const client = clientFor(server, { headers: { "x-team": "a" } });
@@ -124,6 +135,25 @@ describe("API key", () => {
       expect(() => clientFor(server, { headers: bad })).toThrow(/must not set|must be a string/);
       const error = await rejectionOf(clientFor(server).deleteFinetune("x", { headers: bad }));
       expect(error).toBeInstanceOf(BflConfigurationError);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    [{ "bad header": "x" }, /not a valid header name/],
+    [{ "x-note": "a\nb" }, /x-note is not a valid header value/],
+    [{ "Content-Length": "5" }, /must not set Content-Length/],
+    [{ "transfer-encoding": "chunked" }, /must not set transfer-encoding/],
+    [{ connection: "upgrade" }, /must not set connection/],
+  ])(
+    "headers %j that fetch would refuse or misframe are refused up front, per client or per call",
+    async (headers, message) => {
+      server.reply(json(200, okBody()));
+      expect(() => clientFor(server, { headers })).toThrow(BflConfigurationError);
+      expect(() => clientFor(server, { headers })).toThrow(message);
+      const error = await rejectionOf(clientFor(server).deleteFinetune("x", { headers }));
+      expect(error).toBeInstanceOf(BflConfigurationError);
+      expect(error.message).not.toContain("a\nb");
       expect(server.requests).toHaveLength(0);
     },
   );

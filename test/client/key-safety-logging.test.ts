@@ -90,6 +90,13 @@ describe("redaction", () => {
     for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
   });
 
+  it("a key echoed as a response header's name is not in err.headers or util.inspect(err)", async () => {
+    server.reply((res, _n, req) => json(500, { detail: "boom" }, { [`x-echo-${req.headers["x-key"]}`]: "1" })(res));
+    const error = (await rejectionOf(clientFor(server, { maxRetries: 0 }).deleteFinetune("x"))) as BflApiError;
+    expect(error.headers.get("content-type")).toBe("application/json");
+    for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
+  });
+
   it("a key echoed in the status text is not in the error nor in a raw response", async () => {
     server.reply((res, _n, req) => {
       res.writeHead(500, `Bad key ${req.headers["x-key"]}`, { "content-type": "text/plain" });

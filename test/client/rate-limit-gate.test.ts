@@ -66,6 +66,18 @@ describe("a 429 with a wait", () => {
     expect(g.limit).toBe(1);
   });
 
+  it("the longest wait allowed plus jitter never sets a timer Node would cut to 1 ms", async () => {
+    const g = gate(undefined, () => 1);
+    const first = await g.acquire(undefined, aborted);
+    first.release({ status: 429, retryAfterMs: 2_147_483_647 });
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    acquireMany(g, 1);
+    const delays = timers.mock.calls.map(([, ms]) => ms ?? 0);
+    timers.mockRestore();
+    expect(delays.length).toBeGreaterThan(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2_147_483_647);
+  });
+
   it("drops the limit to what was still in flight when the 429s came back (those were accepted)", async () => {
     const g = gate(8);
     const { granted } = acquireMany(g, 8);
@@ -125,6 +137,22 @@ describe("raising the limit again", () => {
   });
 });
 
+describe("answers the server processed without a 2xx", () => {
+  it("a run of 404s (ids already gone) raises the limit and ends the streak, as 2xx do", async () => {
+    const g = gate(3, () => 0);
+    const { granted } = acquireMany(g, 2);
+    await vi.advanceTimersByTimeAsync(0);
+    granted[0]?.release({ status: 429 });
+    granted[1]?.release({ status: 404 });
+    expect(g.limit).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    for (let i = 0; i < 8; i++) (await g.acquire(undefined, aborted)).release({ status: 404 });
+    expect(g.limit).toBe(2);
+    // The streak ended: the next 429 without a wait backs off from the start again.
+    expect((await g.acquire(undefined, aborted)).release({ status: 429 })).toBe(500);
+  });
+});
+
 describe("aborts", () => {
   it("a waiter whose signal aborts is rejected and leaves the queue", async () => {
     const g = gate(1);
@@ -138,15 +166,29 @@ describe("aborts", () => {
     await expect(g.acquire(AbortSignal.abort(), aborted)).rejects.toThrow("aborted");
   });
 
-  it("no wake-up timer outlives the last waiter aborted during a hold", async () => {
+  it("the last waiter leaving during a hold leaves no timer behind to keep the process alive", async () => {
     const g = gate();
-    (await g.acquire(undefined, aborted)).release({ status: 429, retryAfterMs: 30_000 });
+    const first = await g.acquire(undefined, aborted);
+    first.release({ status: 429, retryAfterMs: 60_000 });
     const controller = new AbortController();
-    const { settled } = acquireMany(g, 1, controller.signal);
-    await vi.advanceTimersByTimeAsync(0);
+    const { settled } = acquireMany(g, 2, controller.signal);
     expect(vi.getTimerCount()).toBe(1);
     controller.abort();
     await Promise.all(settled);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it("50,000 waiters on one signal all leave the queue at once (each leaving used to scan it)", async () => {
+    const g = gate(1);
+    const held = await g.acquire(undefined, aborted);
+    const controller = new AbortController();
+    const { settled } = acquireMany(g, 50_000, controller.signal);
+    controller.abort();
+    const results = await Promise.all(settled);
+    expect(results.every((r) => r instanceof Error)).toBe(true);
+    held.release({ status: 200 });
+    const next = await g.acquire(undefined, aborted);
+    expect(g.inFlight).toBe(1);
+    next.release({ status: 200 });
+  }, 10_000);
 });

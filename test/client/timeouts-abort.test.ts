@@ -32,6 +32,18 @@ describe("timeouts", () => {
     expect(error).toBeInstanceOf(BflTimeoutError);
   });
 
+  it("a body past 16 MiB ends the attempt as an answer that never came whole, not memory exhausted", async () => {
+    // 64 MiB without a length, then a stall: the client must stop at the limit, not wait for the timeout.
+    server.reply((res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(1024 * 1024, 32);
+      for (let i = 0; i < 64; i++) res.write(chunk);
+    });
+    const error = await rejectionOf(clientFor(server, { timeoutMs: 20_000, maxRetries: 0 }).deleteFinetune("x"));
+    expect(error).toMatchObject({ name: "BflConnectionError", attempts: 1, sentWithoutAnswer: true });
+    expect(error.message).toContain("larger than 16 MiB");
+  }, 10_000);
+
   it("timeoutMs per call overrides the client's", async () => {
     server.reply(hang);
     const started = Date.now();
