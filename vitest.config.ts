@@ -1,22 +1,30 @@
 /**
- * Three projects, chosen by what a test file needs, so that a run starts only what its files use:
+ * Four projects, chosen by what a test file needs, so that a run starts only what its files use:
  * - unit: pure modules and the client against in-process servers; no Prism, no child process.
  * - integration: scripts and the built CLI run as child processes, against local servers.
  * - prism: the files that use the shared Prism mock (`inject("prismUrl")`) or start Prism.
  * - types: the type tests (`*.test-d.ts`), checked by tsc; `expectTypeOf` does nothing at run time.
  * Only the prism project has Prism's global setup, so `npx vitest run test/client` never starts it.
- * `npm test` runs all three; most of the time goes to waiting on child processes, so files run on
+ * `npm test` runs all four; most of the time goes to waiting on child processes, so files run on
  * more workers than this 2-core machine has cores.
  */
 import { defineConfig } from "vitest/config";
 
-const unit = ["test/client/**/*.test.ts", "test/spec/checks.test.ts", "test/unit/**/*.test.ts"];
+/** Pure modules, and code run in this process against in-process servers or the fake. */
+const unit = [
+  "test/client/**/*.test.ts",
+  "test/cli/embedding.test.ts",
+  "test/generate/{contract,validate}.test.ts",
+  "test/spec/checks.test.ts",
+  "test/testing/{fake,fake-contract,fake-outcomes,fake-user,spec-path}.test.ts",
+  "test/unit/**/*.test.ts",
+];
+/** Prism: the shared mock (`inject("prismUrl")`), or Prism started by the code under test. */
 const prism = [
   "test/contract/**/*.test.ts",
-  "test/testing/mock-server*.test.ts",
+  "test/testing/mock-server.test.ts",
   "test/drift/**/*.test.ts",
   "test/pack/**/*.test.ts",
-  "test/cli/delete.test.ts",
 ];
 
 export default defineConfig({

@@ -69,10 +69,23 @@ function isMain(): boolean {
   }
 }
 
+/** Exits once what was written to stdout and stderr has been handed to the OS. */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
 if (isMain()) {
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // After Ctrl+C the report is out: end now, even if a timer somewhere (a rate-limit wait
+      // abandoned by an aborted call) would keep the event loop alive.
+      if (code === 130) exitAfterFlush(code);
     },
     (error: unknown) => {
       process.stderr.write(`bfl-finetune: ${error instanceof Error ? error.message : String(error)}\n`);

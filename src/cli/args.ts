@@ -14,8 +14,8 @@ lists of any length work: bfl-finetune list | grep old- | bfl-finetune delete - 
 
 Options:
   --from-file FILE     Read ids from FILE
-  --concurrency N      Deletes in flight at once, 1 to 24 (default 4); the client lowers it
-                       for a while when the server answers 429
+  --concurrency N      Deletes open at once, 1 to 24 (default 4); after a 429 the client keeps
+                       fewer requests in flight for a while, then rises back to N
   --json               One JSON line per id on stdout: {id, outcome, ok, status, warning | error | result}
   --ignore-missing     Count every 404 as already-gone (like rm -f)
   --base-url URL       API origin (default: BFL_BASE_URL, else https://api.us1.bfl.ai)

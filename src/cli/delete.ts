@@ -6,7 +6,7 @@
 import type { DeleteOptions } from "./args.js";
 import { type IdSources, openIdFile, readIds } from "./ids.js";
 import { type CliIo, useColour } from "./io.js";
-import { createCliClient, type Lib } from "./library.js";
+import { type CliClient, createCliClient, type Lib } from "./library.js";
 import { createReporter, lineWriter } from "./output.js";
 import { runPool } from "./pool.js";
 import { UsageError } from "./usage-error.js";
@@ -86,6 +86,46 @@ async function sources(io: CliIo, options: DeleteOptions): Promise<IdSources> {
   };
 }
 
+/**
+ * Ctrl+C marks the batch interrupted and aborts every delete in flight. Each delete gets its own
+ * controller rather than all sharing one signal, so no listeners pile up at high concurrency.
+ * Once only: a second Ctrl+C gets Node's default and ends the process at once.
+ */
+function watchCtrlC() {
+  let interrupted = false;
+  const inFlight = new Set<AbortController>();
+  const onSigint = () => {
+    interrupted = true;
+    for (const controller of inFlight) controller.abort(new Error("interrupted"));
+  };
+  process.once("SIGINT", onSigint);
+  return {
+    get interrupted() {
+      return interrupted;
+    },
+    async abortable<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+      const controller = new AbortController();
+      inFlight.add(controller);
+      try {
+        return await call(controller.signal);
+      } finally {
+        inFlight.delete(controller);
+      }
+    },
+    dispose: () => process.off("SIGINT", onSigint),
+  };
+}
+
+/** What the summary line starts with: why the batch ended. */
+function summaryTitle(end: { interrupted: boolean; stdoutClosed: boolean; complete: boolean; inputError?: unknown }) {
+  if (end.interrupted) return "Interrupted";
+  if (end.inputError) return "Stopped reading the ids";
+  if (end.stdoutClosed && !end.complete) {
+    return "stdout was closed, so no more deletes were started (the rest of the input was not read)";
+  }
+  return "Summary";
+}
+
 /** Runs `bfl-finetune delete`; `lib` is the loaded library (not needed for --dry-run). */
 export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: () => Promise<Lib>): Promise<number> {
   const from = await sources(io, options);
@@ -98,18 +138,22 @@ export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: 
     return 2;
   }
   if (!lib || !client) return dryRun(io, options, ids.iterator);
+  return deleteBatch({ io, options, lib, client, ids });
+}
 
-  let interrupted = false;
+/** The ids to delete, read as the pool pulls them. */
+interface IdStream {
+  iterator: AsyncGenerator<string>;
+  exhausted(): boolean;
+  /** How many, when known up front (arguments only, or a list read for the prompt). */
+  total: number | undefined;
+}
+
+/** Deletes every id with the pool, reports each outcome, and resolves to the exit code. */
+async function deleteBatch(run: { io: CliIo; options: DeleteOptions; lib: Lib; client: CliClient; ids: IdStream }) {
+  const { io, options, lib, client, ids } = run;
+  const ctrlC = watchCtrlC();
   let stdoutClosed = false;
-  // One controller per delete in flight rather than one signal shared by all, so no listeners
-  // pile up on a single signal at high concurrency.
-  const inFlight = new Set<AbortController>();
-  const onSigint = () => {
-    interrupted = true;
-    for (const controller of inFlight) controller.abort(new Error("interrupted"));
-  };
-  // Once: a second Ctrl+C gets Node's default and ends the process at once.
-  process.once("SIGINT", onSigint);
   const reporter = createReporter(io, {
     json: options.json,
     total: ids.total,
@@ -119,30 +163,25 @@ export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: 
     },
   });
   const notAttempted = (id: string) =>
-    reporter.report({ id, ...lib.notAttemptedOutcome(interrupted ? undefined : "not sent: stdout was closed") });
-  let inputError: unknown;
+    reporter.report({ id, ...lib.notAttemptedOutcome(ctrlC.interrupted ? undefined : "not sent: stdout was closed") });
+  const deleteOne = async (id: string) => {
+    const outcome = await ctrlC
+      .abortable((signal) => client.deleteFinetune(id, { signal }))
+      .then(lib.deletedOutcome, (error: unknown) =>
+        lib.classifyDelete(error, { ignoreMissing: options.ignoreMissing }),
+      );
+    reporter.report({ id, ...outcome });
+  };
+  let inputError: { error: unknown } | undefined;
   try {
-    await runPool(
-      ids.iterator,
-      async (id) => {
-        const controller = new AbortController();
-        inFlight.add(controller);
-        const outcome = await client
-          .deleteFinetune(id, { signal: controller.signal })
-          .then(lib.deletedOutcome, (error: unknown) =>
-            lib.classifyDelete(error, { ignoreMissing: options.ignoreMissing }),
-          )
-          .finally(() => inFlight.delete(controller));
-        reporter.report({ id, ...outcome });
-      },
-      {
-        limit: options.concurrency,
-        stopped: () => interrupted || stdoutClosed,
-        ready: reporter.ready,
-        skipped: notAttempted,
-      },
-    );
-    if (interrupted && !stdoutClosed) {
+    const stopped = () => ctrlC.interrupted || stdoutClosed;
+    await runPool(ids.iterator, deleteOne, {
+      limit: options.concurrency,
+      stopped,
+      ready: reporter.ready,
+      skipped: notAttempted,
+    });
+    if (ctrlC.interrupted && !stdoutClosed) {
       // Every id given is reported, so the rest of the input is read and listed as not sent.
       for await (const id of ids.iterator) {
         await reporter.ready();
@@ -150,22 +189,19 @@ export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: 
       }
     }
   } catch (error) {
-    inputError = error;
+    inputError = { error };
   } finally {
-    process.off("SIGINT", onSigint);
+    ctrlC.dispose();
   }
   const complete = ids.exhausted() && inputError === undefined;
-  reporter.finish(
-    interrupted
-      ? "Interrupted"
-      : stdoutClosed && !complete
-        ? "stdout was closed, so no more deletes were started (the rest of the input was not read)"
-        : inputError === undefined
-          ? "Summary"
-          : "Stopped reading the ids",
-  );
-  if (inputError !== undefined) throw inputError;
-  if (interrupted) return 130;
+  reporter.finish(summaryTitle({ interrupted: ctrlC.interrupted, stdoutClosed, complete, inputError }));
+  if (inputError) {
+    // Deletes may have happened: exit 1 with the reason, not 2 ("nothing was sent").
+    if (Object.values(reporter.counts).every((n) => n === 0)) throw inputError.error;
+    io.stderr.write(`bfl-finetune: ${(inputError.error as Error).message}\n`);
+    return 1;
+  }
+  if (ctrlC.interrupted) return 130;
   const notGone = lib.DELETE_OUTCOMES.filter((name) => !lib.isGone(name) && reporter.counts[name] > 0);
   return complete && notGone.length === 0 ? 0 : 1;
 }

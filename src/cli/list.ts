@@ -34,15 +34,15 @@ const preview = (value: unknown): string => {
 
 export async function listCommand(io: CliIo, options: ApiOptions, lib: Lib): Promise<number> {
   const client = createCliClient(lib, io.env, options);
-  const { finetunes } = await client.listFinetunes();
+  const answer = await client.listFinetunes();
   const out = lineWriter(io.stdout);
   if (options.json) {
-    out.write(`${JSON.stringify({ finetunes })}\n`);
+    out.write(`${JSON.stringify(answer)}\n`);
     await out.ready();
     return 0;
   }
   let skipped = 0;
-  for (const [index, item] of finetunes.entries()) {
+  for (const [index, item] of answer.finetunes.entries()) {
     const read = idOfListItem(item);
     if ("id" in read) {
       await out.ready();

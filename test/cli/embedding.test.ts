@@ -62,3 +62,20 @@ describe("run() with io.env", () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe("an input that fails mid-batch", () => {
+  it("deletes what was read, says why it stopped, exits 1 (not 2: deletes happened)", async () => {
+    server.reply(json(200, okBody()));
+    const embedded = io({ BFL_API_KEY: TEST_KEY });
+    const stdin = embedded.cliIo.stdin as PassThrough;
+    stdin.write("ft-1\nft-2\n");
+    setTimeout(() => stdin.destroy(Object.assign(new Error("read failed"), { code: "EIO" })), 100);
+    const code = await run(["delete", "-", "--yes", "--json", "--base-url", server.url], embedded.cliIo);
+    expect(server.requests.map((r) => JSON.parse(r.body).finetune_id)).toEqual(["ft-1", "ft-2"]);
+    expect(embedded.out().trim().split("\n")).toHaveLength(2);
+    expect(embedded.err()).toBe(
+      "Stopped reading the ids: 2 deleted, 0 already-gone, 0 failed, 0 unknown, 0 not-attempted\nbfl-finetune: read failed\n",
+    );
+    expect(code).toBe(1);
+  });
+});

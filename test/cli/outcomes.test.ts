@@ -111,6 +111,32 @@ describe("Ctrl+C mid-batch", () => {
   });
 });
 
+describe("Ctrl+C while the client holds calls after a 429", () => {
+  it("a delete the rate-limit gate never let out is not-attempted; the 429'd one failed; no 30 s wait", async () => {
+    // ft-a answers after 100 ms; ft-b is told to wait 30 s, so ft-c, started when ft-a ends, waits too.
+    server.reply((res, _n, req) =>
+      idOf(req.body) === "ft-b"
+        ? json(429, { detail: "Too many active tasks" }, { "retry-after": "30" })(res)
+        : setTimeout(() => json(200, okBody())(res), 100),
+    );
+    const args = ["delete", "ft-a", "ft-b", "ft-c", "ft-d", "--yes", "--json", "--concurrency", "2"];
+    const cli = startCli([...args, "--base-url", server.url], { env });
+    await until(() => cli.stdout().includes('"ft-a"'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    cli.child.kill("SIGINT");
+    const run = await cli.exited;
+    const lines = byId(run.stdout);
+    expect(Object.fromEntries([...lines].map(([id, line]) => [id, line.outcome]))).toEqual({
+      "ft-a": "deleted",
+      "ft-b": "failed",
+      "ft-c": "not-attempted",
+      "ft-d": "not-attempted",
+    });
+    expect(server.requests.map((r) => idOf(r.body)).sort()).toEqual(["ft-a", "ft-b"]);
+    expect(run.code).toBe(130);
+  });
+});
+
 describe("429 under concurrency", () => {
   /** 50 ms per answer, 429 whenever more than 2 would be in flight. */
   function limitedTo2(retryAfter: Record<string, string>) {

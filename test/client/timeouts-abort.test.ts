@@ -16,13 +16,14 @@ describe("timeouts", () => {
   it("a server that never answers times out each attempt, then throws BflTimeoutError", async () => {
     server.reply(hang);
     const error = (await rejectionOf(
-      clientFor(server, { timeoutMs: 100, maxRetries: 1 }).deleteFinetune("x"),
+      // Long enough for each request to reach the server even on a loaded machine.
+      clientFor(server, { timeoutMs: 400, maxRetries: 1 }).deleteFinetune("x"),
     )) as BflTimeoutError;
     expect(error).toBeInstanceOf(BflTimeoutError);
     expect(error).toBeInstanceOf(BflConnectionError);
     expect(error.name).toBe("BflTimeoutError");
     expect(error.attempts).toBe(2);
-    expect(error.message).toBe(`Request to ${server.url} timed out after 100 ms`);
+    expect(error.message).toBe(`Request to ${server.url} timed out after 400 ms`);
     expect(server.requests).toHaveLength(2);
   });
 

@@ -9,12 +9,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFakeBfl } from "../../src/testing/index.js";
 import { type FaultServer, json, startFaultServer } from "../helpers/fault-server.js";
 
 const repo = path.resolve(".");
 let project: string;
 let server: FaultServer;
+/** The in-process fake, listening: where the packed client's deletes succeed. */
+let fake: { url: string; close(): Promise<void> };
 /** Paths inside the tarball, as `npm pack --json` lists them. */
 let packedFiles: string[];
 /** What the fake and startMockServer() from bfl-finetune/testing printed before Prism was installed. */
@@ -34,6 +37,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(repo, "dist/index.js"))) throw new Error("dist/ is missing: run `npm run build` first");
   server = await startFaultServer();
   server.reply(json(404, { detail: "Finetune not found" }));
+  fake = await createFakeBfl({ finetunes: ["esm-ft", "cjs-ft", "bin-ft"] }).listen();
   project = mkdtempSync(path.join(tmpdir(), "bfl-pack-"));
   const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", project], repo));
   const tarball = path.join(project, packed[0].filename);
@@ -56,19 +60,24 @@ await startMockServer();`,
     path.join(repo, "node_modules/@stoplight/prism-cli"),
     path.join(project, "node_modules/@stoplight/prism-cli"),
   );
+  // The project has no "type": under node16, consumer.ts is CommonJS (.d.cts) and consumer.mts ESM (.d.ts).
+  const consumer = readFileSync(path.join(repo, "test/pack/consumer.ts"));
+  writeFileSync(path.join(project, "consumer.ts"), consumer);
+  writeFileSync(path.join(project, "consumer.mts"), consumer);
 }, 180_000);
 
 afterAll(async () => {
   await server?.close();
+  await fake?.close();
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-/** The same scenario in both module systems: success on Prism, a typed error from a failing server. */
+/** The same scenario in both module systems: success on the fake, a typed error from a failing server. */
 const scenario = (load: string) => `
 ${load}
-const prism = createBflClient({ apiKey: "k", baseUrl: process.env.PRISM_URL, maxRetries: 0 });
+const working = createBflClient({ apiKey: "k", baseUrl: process.env.FAKE_URL, maxRetries: 0 });
 const failing = createBflClient({ apiKey: "k", baseUrl: process.env.FAULT_URL, maxRetries: 0 });
-const result = await prism.deleteFinetune("my-finetune");
+const result = await working.deleteFinetune(process.env.ID);
 const error = await failing.deleteFinetune("gone").catch((e) => e);
 console.log(JSON.stringify({
   deleted: result.deleted_finetune_id,
@@ -79,9 +88,10 @@ console.log(JSON.stringify({
 }));
 `;
 
-describe("the packed package", () => {
-  const env = () => ({ PRISM_URL: inject("prismUrl"), FAULT_URL: server.url });
-  const expected = { deleted: "my-finetune", notFound: true, isApiError: true, status: 404, specExists: true };
+// Concurrent: each test only reads the installed project or writes files of its own.
+describe.concurrent("the packed package", { timeout: 120_000 }, () => {
+  const env = (id: string) => ({ FAKE_URL: fake.url, FAULT_URL: server.url, ID: id });
+  const expected = (id: string) => ({ deleted: id, notFound: true, isApiError: true, status: 404, specExists: true });
 
   it("works from ESM (import)", async () => {
     const file = path.join(project, "esm.mjs");
@@ -91,7 +101,7 @@ describe("the packed package", () => {
 import { BflApiError, BflNotFoundError, createBflClient } from "bfl-finetune";
 import { specPath } from "bfl-finetune/testing";`),
     );
-    expect(JSON.parse(await node([file], env()))).toEqual(expected);
+    expect(JSON.parse(await node([file], env("esm-ft")))).toEqual(expected("esm-ft"));
   });
 
   it("works from CommonJS (require)", async () => {
@@ -102,7 +112,7 @@ import { specPath } from "bfl-finetune/testing";`),
 const { BflApiError, BflNotFoundError, createBflClient } = require("bfl-finetune");
 const { specPath } = require("bfl-finetune/testing");`)}})();`,
     );
-    expect(JSON.parse(await node([file], env()))).toEqual(expected);
+    expect(JSON.parse(await node([file], env("cjs-ft")))).toEqual(expected("cjs-ft"));
   });
 
   it("without Prism installed, the fake works and startMockServer() says what to install", () => {
@@ -188,59 +198,59 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
     expect(JSON.parse(await node([file]))).toEqual({ status: 200, alive: false });
   });
 
-  // The project has no "type": under node16, consumer.ts is CommonJS (.d.cts) and consumer.mts ESM (.d.ts).
-  it.each(["node16", "bundler"])("type-checks a consumer under moduleResolution %s", async (resolution) => {
-    const consumer = readFileSync(path.join(repo, "test/pack/consumer.ts"));
-    writeFileSync(path.join(project, "consumer.ts"), consumer);
-    writeFileSync(path.join(project, "consumer.mts"), consumer);
-    const config = {
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        skipLibCheck: false,
-        module: resolution === "node16" ? "node16" : "esnext",
-        moduleResolution: resolution,
-        target: "es2022",
-        types: [],
-      },
-      files: resolution === "node16" ? ["consumer.ts", "consumer.mts"] : ["consumer.ts"],
-    };
-    writeFileSync(path.join(project, `tsconfig.${resolution}.json`), JSON.stringify(config));
-    const tsc = path.join(repo, "node_modules/typescript/bin/tsc");
-    // tsc exits non-zero (and node() rejects) on any type error; --listFiles shows which
-    // declarations each resolution picked.
-    const listed = (await node([tsc, "-p", `tsconfig.${resolution}.json`, "--listFiles"])).split("\n");
-    const declarations = listed
-      .filter((file) => file.includes("node_modules/bfl-finetune/dist/"))
-      .map((file) => path.basename(file))
-      .sort();
-    expect(declarations).toEqual(
-      resolution === "node16"
-        ? ["index.d.cts", "index.d.ts", "testing.d.cts", "testing.d.ts"]
-        : ["index.d.ts", "testing.d.ts"],
-    );
-  });
+  it.each(["node16", "bundler"])(
+    "type-checks a consumer under moduleResolution %s",
+    async (resolution) => {
+      const config = {
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          module: resolution === "node16" ? "node16" : "esnext",
+          moduleResolution: resolution,
+          target: "es2022",
+          types: [],
+        },
+        files: resolution === "node16" ? ["consumer.ts", "consumer.mts"] : ["consumer.ts"],
+      };
+      writeFileSync(path.join(project, `tsconfig.${resolution}.json`), JSON.stringify(config));
+      const tsc = path.join(repo, "node_modules/typescript/bin/tsc");
+      // tsc exits non-zero (and node() rejects) on any type error; --listFiles shows which
+      // declarations each resolution picked.
+      const listed = (await node([tsc, "-p", `tsconfig.${resolution}.json`, "--listFiles"])).split("\n");
+      const declarations = listed
+        .filter((file) => file.includes("node_modules/bfl-finetune/dist/"))
+        .map((file) => path.basename(file))
+        .sort();
+      expect(declarations).toEqual(
+        resolution === "node16"
+          ? ["index.d.cts", "index.d.ts", "testing.d.cts", "testing.d.ts"]
+          : ["index.d.ts", "testing.d.ts"],
+      );
+    },
+    120_000,
+  );
 
-  it("installs the bfl-finetune bin", () => {
+  it("installs the bfl-finetune bin", async () => {
     const bin = path.join(project, "node_modules/.bin/bfl-finetune");
-    const version = execFileSync(bin, ["--version"], { encoding: "utf8" }).trim();
+    const version = (await promisify(execFile)(bin, ["--version"], { encoding: "utf8" })).stdout.trim();
     expect(version).toBe(JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")).version);
   });
 
-  it("the installed bin deletes through Prism and exits 1 on a failing server", async () => {
+  it("the installed bin deletes through the fake and exits 1 on a failing server", async () => {
     const bin = path.join(project, "node_modules/.bin/bfl-finetune");
-    const run = (url: string) =>
-      promisify(execFile)(bin, ["delete", "my-finetune", "--json", "--max-retries", "0", "--base-url", url], {
+    const run = (id: string, url: string) =>
+      promisify(execFile)(bin, ["delete", id, "--json", "--max-retries", "0", "--base-url", url], {
         env: { ...process.env, BFL_API_KEY: "k" },
       }).then(
         (done) => ({ code: 0, line: JSON.parse(done.stdout) }),
         (failed: { code: number; stdout: string }) => ({ code: failed.code, line: JSON.parse(failed.stdout) }),
       );
-    expect(await run(inject("prismUrl"))).toMatchObject({
+    expect(await run("bin-ft", fake.url)).toMatchObject({
       code: 0,
-      line: { id: "my-finetune", ok: true, status: 200 },
+      line: { id: "bin-ft", ok: true, status: 200 },
     });
-    expect(await run(server.url)).toMatchObject({
+    expect(await run("my-finetune", server.url)).toMatchObject({
       code: 1,
       line: { id: "my-finetune", ok: false, status: 404, error: { name: "BflNotFoundError" } },
     });

@@ -1,8 +1,8 @@
 /** The README's outcomes and exit-code tables say what the code and `--help` do. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { HELP } from "../../src/cli/args.js";
-import { DELETE_OUTCOMES, isGone } from "../../src/outcome.js";
+import { HELP } from "../../../src/cli/args.js";
+import { DELETE_OUTCOMES, isGone } from "../../../src/outcome.js";
 
 const readme = readFileSync("README.md", "utf8");
 const section = readme.slice(readme.indexOf("<!-- outcome-table"));

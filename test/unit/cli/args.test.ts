@@ -1,8 +1,8 @@
 /** Command-line parsing (src/cli/args.ts) and list items (src/cli/list.ts). No server, no process. */
 import { describe, expect, it } from "vitest";
-import { parseCli } from "../../src/cli/args.js";
-import { idOfListItem } from "../../src/cli/list.js";
-import { detailLines } from "../../src/cli/show.js";
+import { parseCli } from "../../../src/cli/args.js";
+import { idOfListItem } from "../../../src/cli/list.js";
+import { detailLines } from "../../../src/cli/show.js";
 
 describe("parseCli", () => {
   it("delete: ids, stdin, file, defaults", () => {

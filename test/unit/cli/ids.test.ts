@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { openIdFile, parseIdLine, readIds } from "../../src/cli/ids.js";
-import { isUsageError } from "../../src/cli/usage-error.js";
+import { openIdFile, parseIdLine, readIds } from "../../../src/cli/ids.js";
+import { isUsageError } from "../../../src/cli/usage-error.js";
 
 async function all(source: AsyncIterable<string>): Promise<string[]> {
   const ids: string[] = [];

@@ -8,8 +8,8 @@ import {
   BflResponseValidationError,
   BflServerError,
   BflTimeoutError,
-} from "../../src/errors.js";
-import { classifyDelete, DELETE_OUTCOMES, deletedOutcome, isGone, notAttemptedOutcome } from "../../src/outcome.js";
+} from "../../../src/errors.js";
+import { classifyDelete, DELETE_OUTCOMES, deletedOutcome, isGone, notAttemptedOutcome } from "../../../src/outcome.js";
 
 type Facts = BflErrorOptions;
 

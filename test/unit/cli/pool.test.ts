@@ -1,6 +1,6 @@
 /** The CLI's pool (src/cli/pool.ts): workers pulling from an async iterator. No server, no process. */
 import { describe, expect, it } from "vitest";
-import { runPool } from "../../src/cli/pool.js";
+import { runPool } from "../../../src/cli/pool.js";
 
 /** 0..n-1, counting how many were pulled. */
 function numbers(n: number) {
