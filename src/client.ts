@@ -23,7 +23,7 @@ import { consoleLogger, type Logger } from "./logger.js";
 import { RateLimitGate } from "./rate-limit.js";
 import { redactText, redactValue } from "./redact.js";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./retry.js";
-import { type CallOptions, createTransport } from "./transport.js";
+import { type CallOptions, createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
 import { abortError } from "./utils/delay.js";
 import { type Schema, validate } from "./validate.js";
@@ -113,6 +113,26 @@ function checkedId(finetuneId: unknown): string {
   return finetuneId;
 }
 
+const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+
+/**
+ * `raw` with each call's `signal` handed to the transport out of band, as the facade does: inside
+ * a Request, one signal shared by many calls gains a listener per call until each Request is
+ * collected (a warning past 1,500 in flight). A call with its own `fetch` is left as it is.
+ */
+function signalOutOfBand(client: Client<paths>, transport: Transport): Client<paths> {
+  const wrapped: Record<string, unknown> = { ...client };
+  for (const method of RAW_METHODS) {
+    const send = client[method] as (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => unknown;
+    wrapped[method] = (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => {
+      if (!init?.signal || init.fetch !== undefined) return send(url, init);
+      const { signal, ...rest } = init;
+      return send(url, { ...rest, fetch: (request: Request) => transport(request, { signal }) });
+    };
+  }
+  return wrapped as unknown as Client<paths>;
+}
+
 /** Per-call options, checked before anything is sent. */
 function checkCall(options: RequestOptions): RequestOptions {
   if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
@@ -155,11 +175,14 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     fetch: checkFunction("fetch", options.fetch),
     log: checkFunction("logger", options.logger) ?? (readEnv("BFL_LOG", env) === "debug" ? consoleLogger : undefined),
   });
-  const raw = createClient<paths>({
-    baseUrl,
-    fetch: (request) => transport(request),
-    headers: { "user-agent": `bfl-finetune/${VERSION}`, ...headers },
-  });
+  const raw = signalOutOfBand(
+    createClient<paths>({
+      baseUrl,
+      fetch: (request) => transport(request),
+      headers: { "user-agent": `bfl-finetune/${VERSION}`, ...headers },
+    }),
+    transport,
+  );
 
   /**
    * Runs one operation through the transport and returns its validated 2xx body, or throws the

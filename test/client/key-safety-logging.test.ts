@@ -185,6 +185,35 @@ describe("one signal shared by many calls", () => {
       process.off("warning", onWarning);
     }
   });
+
+  it("2,000 concurrent client.raw calls on one AbortSignal: no warning, and the signal still aborts them", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      // In memory: 2,000 sockets would measure the machine, not the listeners.
+      const held: Array<() => void> = [];
+      const fetch = (request: Request) =>
+        new Promise<Response>((resolve, reject) => {
+          request.signal.addEventListener("abort", () => reject(request.signal.reason));
+          held.push(() => resolve(new Response('{"finetunes":[]}', { status: 200 })));
+        });
+      const client = createBflClient({ apiKey: TEST_KEY, baseUrl: server.url, fetch, maxRetries: 0 });
+      const controller = new AbortController();
+      const calls = Array.from({ length: 2000 }, () =>
+        client.raw.GET("/v1/my_finetunes", { signal: controller.signal }),
+      );
+      for (let i = 0; i < 100 && held.length < 2000; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(held).toHaveLength(2000);
+      for (const answer of held.splice(0, 1999)) answer();
+      await Promise.all(calls.slice(0, 1999));
+      controller.abort();
+      await expect(calls[1999]).rejects.toMatchObject({ name: "BflAbortError", attempts: 1 });
+      expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
 });
 
 describe("logging", () => {
