@@ -5,7 +5,7 @@
  * answer into a validated body or a {@link BflError}.
  */
 import openapiFetch, { type Client } from "openapi-fetch";
-import { operations } from "../generated/contract.js";
+import { responseSchemas, responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
 import {
   checkCount,
@@ -190,7 +190,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
    * per-call transport and the facade's own parsing.
    */
   async function call<T>(
-    path: keyof typeof operations,
+    path: keyof typeof responses,
     method: "get" | "post",
     options: RequestOptions,
     request: (init: {
@@ -210,9 +210,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       ...(callHeaders ? { headers: callHeaders } : {}),
     });
     if (!response.ok) throw record.failure;
-    const schema = (operations[path] as Record<string, { responses: Record<string, Schema> }>)[method]?.responses[
-      response.status
-    ];
+    const schema = (responses[path] as Record<string, Record<string, Schema>>)[method]?.[response.status];
     return parseBody(response.status, data ?? "", schema, record) as T;
   }
 
@@ -224,7 +222,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       const issues = [{ path: "", message: "body is not JSON" }];
       throw new BflResponseValidationError(status, truncate(redactText(text, apiKey)), issues, record.facts());
     }
-    const issues = validateResponses && schema ? validate(schema, body) : [];
+    const issues = validateResponses && schema ? validate(schema, body, responseSchemas) : [];
     if (issues.length > 0) {
       throw new BflResponseValidationError(status, redactValue(body, apiKey), issues, record.facts());
     }

@@ -4,11 +4,11 @@
  * number and header checked. Every problem is a {@link BflConfigurationError} thrown before any
  * request.
  */
-import { operations } from "../generated/contract.js";
+import { servers } from "../generated/contract.js";
 import { BflConfigurationError } from "./errors.js";
 
 /** The spec's server for the finetune endpoints: the default, never typed twice. */
-export const SPEC_SERVER_URL: string = operations["/v1/delete_finetune"].post.servers[0];
+export const SPEC_SERVER_URL: string = servers["/v1/delete_finetune"].post[0];
 
 /**
  * BFL's hosts by region. Finetunes live in the region they were trained in; the spec names the

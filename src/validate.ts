@@ -3,14 +3,17 @@
  * keywords in SCHEMA_KEYWORDS (src/schema.ts) and refuses a spec with any other (annotations
  * aside), so every keyword a generated schema holds is checked here. Extra fields pass unless the
  * schema says `additionalProperties: false`, as the real API may add some.
+ *
+ * The caller passes the component schemas `$ref`s resolve in: the client its `responseSchemas`,
+ * the fake every one. Importing them here would put the fake's schemas in the client's bundle.
  */
-import { schemas } from "../generated/contract.js";
 import type { ResponseIssue } from "./errors.js";
 import type { Schema } from "./schema.js";
 
 export type { Schema } from "./schema.js";
 
-const components: { readonly [name: string]: Schema } = schemas;
+/** Component schemas by name, as `#/components/schemas/NAME` refers to them. */
+export type Components = { readonly [name: string]: Schema };
 
 function typeOf(value: unknown): string {
   if (value === null) return "null";
@@ -27,11 +30,16 @@ function join(path: string, key: string | number): string {
   return path ? `${path}.${key}` : String(key);
 }
 
-/** Returns every way `value` breaks `schema`; an empty list means it conforms. */
-export function validate(schema: Schema, value: unknown, path = ""): ResponseIssue[] {
+/** Returns every way `value` breaks `schema`, `$ref`s looked up in `components`; empty when it conforms. */
+export function validate(schema: Schema, value: unknown, components: Components): ResponseIssue[] {
+  return check(schema, value, "", components);
+}
+
+function check(schema: Schema, value: unknown, path: string, components: Components): ResponseIssue[] {
   if (schema.$ref !== undefined) {
-    const target = components[schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1)];
-    return target ? validate(target, value, path) : [{ path, message: `unknown schema ${schema.$ref}` }];
+    const name = schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1);
+    const target = Object.hasOwn(components, name) ? components[name] : undefined;
+    return target ? check(target, value, path, components) : [{ path, message: `unknown schema ${schema.$ref}` }];
   }
   if (schema.type !== undefined) {
     const types = typeof schema.type === "string" ? [schema.type] : schema.type;
@@ -44,16 +52,18 @@ export function validate(schema: Schema, value: unknown, path = ""): ResponseIss
     issues.push({ path, message: "not one of the allowed values" });
   }
   if ("const" in schema && !sameJson(schema.const, value)) issues.push({ path, message: "not the expected constant" });
-  for (const sub of schema.allOf ?? []) issues.push(...validate(sub, value, path));
-  if (schema.anyOf && !schema.anyOf.some((sub) => validate(sub, value, path).length === 0)) {
+  for (const sub of schema.allOf ?? []) issues.push(...check(sub, value, path, components));
+  if (schema.anyOf && !schema.anyOf.some((sub) => check(sub, value, path, components).length === 0)) {
     issues.push({ path, message: "matches none of the allowed shapes" });
   }
   if (Array.isArray(value) && schema.items) {
     value.forEach((item, i) => {
-      issues.push(...validate(schema.items as Schema, item, join(path, i)));
+      issues.push(...check(schema.items as Schema, item, join(path, i), components));
     });
   }
-  if (typeOf(value) === "object") issues.push(...validateObject(schema, value as Record<string, unknown>, path));
+  if (typeOf(value) === "object") {
+    issues.push(...checkObject(schema, value as Record<string, unknown>, path, components));
+  }
   return issues;
 }
 
@@ -65,7 +75,12 @@ function sameJson(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 }
 
-function validateObject(schema: Schema, value: Record<string, unknown>, path: string): ResponseIssue[] {
+function checkObject(
+  schema: Schema,
+  value: Record<string, unknown>,
+  path: string,
+  components: Components,
+): ResponseIssue[] {
   const issues: ResponseIssue[] = [];
   const properties = schema.properties ?? {};
   for (const name of schema.required ?? []) {
@@ -74,7 +89,7 @@ function validateObject(schema: Schema, value: Record<string, unknown>, path: st
   for (const [name, field] of Object.entries(value)) {
     const sub = Object.hasOwn(properties, name) ? properties[name] : schema.additionalProperties;
     if (sub === false) issues.push({ path: join(path, name), message: "field not allowed" });
-    else if (sub !== undefined && sub !== true) issues.push(...validate(sub, field, join(path, name)));
+    else if (sub !== undefined && sub !== true) issues.push(...check(sub, field, join(path, name), components));
   }
   return issues;
 }

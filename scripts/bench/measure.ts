@@ -49,8 +49,8 @@ export async function compare(
   return { opsPerSec: [median(rates[0]), median(rates[1])], ratio };
 }
 
-/** Minified and gzip -9 bytes of an ESM bundle of `contents` (openapi-fetch inlined). */
-export async function bundleSize(contents: string, root: string): Promise<{ min: number; gzip: number }> {
+/** The minified ESM bundle of `contents` (openapi-fetch inlined), as a browser or edge build would make it. */
+export async function bundle(contents: string, root: string): Promise<Uint8Array> {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: "ts" },
     bundle: true,
@@ -62,7 +62,12 @@ export async function bundleSize(contents: string, root: string): Promise<{ min:
     write: false,
     logLevel: "silent",
   });
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return result.outputFiles[0]?.contents ?? new Uint8Array();
+}
+
+/** Minified and gzip -9 bytes of an ESM bundle of `contents` (openapi-fetch inlined). */
+export async function bundleSize(contents: string, root: string): Promise<{ min: number; gzip: number }> {
+  const code = await bundle(contents, root);
   return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
 }
 

@@ -1,8 +1,9 @@
 /**
- * Renders generated/contract.ts: what the facade needs at run time from the effective spec and
- * types cannot carry: per operation its operationId, server URLs, API key header, query
- * parameters, request body, the JSON schema of every declared JSON response, and the spec's
- * example per status; plus the component schemas those reference.
+ * Renders generated/contract.ts: what the facade and the fake need at run time from the effective
+ * spec and types cannot carry: per operation its server URLs, the JSON schema of every declared
+ * JSON response, its operationId, API key header, query parameters, request body and the spec's
+ * example per status; plus the component schemas those reference. The client's part (servers,
+ * 2xx schemas) and the fake's part are separate exports, so the client's bundle holds only its own.
  *
  * Schemas keep only the keywords src/validate.ts checks (SCHEMA_KEYWORDS, src/schema.ts); annotations are dropped
  * on purpose; any other keyword stops the generation, so nothing the spec says is silently ignored.
@@ -112,32 +113,61 @@ function queryParameters(doc: Doc, item: Doc, operation: Doc, refs: Set<string>,
   return out;
 }
 
-function operationContract(doc: Doc, item: Doc, operation: Doc, refs: Set<string>, where: string): Doc {
+/** A status whose answer the client returns as a result (2xx), not as an error. */
+const isSuccess = (status: string): boolean => /^2[0-9X]{2}$/i.test(status);
+
+/** One operation's parts, each bound for its own export (see renderContract). */
+interface OperationParts {
+  servers: string[];
+  request: Doc;
+  responses: Doc;
+  errorResponses: Doc;
+  examples: Doc;
+}
+
+/**
+ * One operation, split by reader; `refs.success` collects the components the 2xx responses use
+ * (the client's), `refs.all` every one.
+ */
+function operationParts(
+  doc: Doc,
+  { item, operation }: { item: Doc; operation: Doc },
+  refs: { all: Set<string>; success: Set<string> },
+  where: string,
+): OperationParts {
   const body = resolveLocal(doc, operation.requestBody);
   const bodyMedia = jsonMedia(doc, body);
-  const responses: Doc = {};
-  const examples: Doc = {};
+  const parts: OperationParts = {
+    servers: operationServers(doc, { operation, item }),
+    request: {
+      operationId: typeof operation.operationId === "string" ? operation.operationId : null,
+      apiKeyHeader: apiKeyHeader(doc, operationSecurity(doc, { operation })),
+      query: queryParameters(doc, item, operation, refs.all, where),
+      body: bodyMedia
+        ? {
+            required: isObject(body) && body.required === true,
+            schema: stripSchema(bodyMedia.schema ?? {}, refs.all, `${where}/requestBody`),
+          }
+        : null,
+    },
+    responses: {},
+    errorResponses: {},
+    examples: {},
+  };
   for (const [status, response] of Object.entries(isObject(operation.responses) ? operation.responses : {})) {
     const media = jsonMedia(doc, response);
     if (!media) continue;
-    responses[status] = stripSchema(media.schema ?? {}, refs, `${where}/responses/${status}`);
+    const used = new Set<string>();
+    const schema = stripSchema(media.schema ?? {}, used, `${where}/responses/${status}`);
+    for (const name of used) {
+      refs.all.add(name);
+      if (isSuccess(status)) refs.success.add(name);
+    }
+    (isSuccess(status) ? parts.responses : parts.errorResponses)[status] = schema;
     const example = firstExample(doc, media);
-    if (example) examples[status] = example.value;
+    if (example) parts.examples[status] = example.value;
   }
-  return {
-    operationId: typeof operation.operationId === "string" ? operation.operationId : null,
-    servers: operationServers(doc, { operation, item }),
-    apiKeyHeader: apiKeyHeader(doc, operationSecurity(doc, { operation })),
-    query: queryParameters(doc, item, operation, refs, where),
-    body: bodyMedia
-      ? {
-          required: isObject(body) && body.required === true,
-          schema: stripSchema(bodyMedia.schema ?? {}, refs, `${where}/requestBody`),
-        }
-      : null,
-    responses,
-    examples,
-  };
+  return parts;
 }
 
 /** Every component schema reachable from `names`, stripped, in name order. */
@@ -159,25 +189,69 @@ function collectSchemas(doc: Doc, names: Set<string>): Doc {
   );
 }
 
-/** The text of generated/contract.ts for the effective spec. */
+type PerOperation = Record<string, Record<string, unknown>>;
+
+/** `value` as a constant of generated/contract.ts, with its doc comment. */
+const constant = (comment: string, name: string, value: unknown): string =>
+  `/** ${comment} */\nexport const ${name} = ${JSON.stringify(value, null, 2)} as const;\n`;
+
+/**
+ * The text of generated/contract.ts for the effective spec. Each part is its own export, so a
+ * bundler leaves out of the client what only the fake (`bfl-finetune/testing`) and tests read:
+ * request schemas, error responses, examples and the components only they use.
+ */
 export function renderContract(doc: Doc, sourceName: string): string {
-  const refs = new Set<string>();
-  const operations: Record<string, Doc> = {};
+  const refs = { all: new Set<string>(), success: new Set<string>() };
+  const table: Record<keyof OperationParts, PerOperation> = {
+    servers: {},
+    request: {},
+    responses: {},
+    errorResponses: {},
+    examples: {},
+  };
   for (const { path, method, operation, item } of eachOperation(doc)) {
     const where = `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`;
-    operations[path] ??= {};
-    (operations[path] as Doc)[method] = operationContract(doc, item, operation, refs, where);
+    const parts = operationParts(doc, { item, operation }, refs, where);
+    for (const key of Object.keys(table) as (keyof OperationParts)[]) {
+      table[key][path] ??= {};
+      (table[key][path] as Record<string, unknown>)[method] = parts[key];
+    }
   }
-  const schemas = collectSchemas(doc, refs);
   return [
     `// This file was generated by scripts/generate.ts from ${sourceName}. Do not make direct changes to the file.`,
     "// Run `npm run generate` to update it.",
     "",
-    "/** What each operation needs at run time, in the spec's order; response schemas per declared JSON status. */",
-    `export const operations = ${JSON.stringify(operations, null, 2)} as const;`,
+    "// What the client reads: per operation (path, then method, in the spec's order).",
     "",
-    "/** Component schemas the operations reference, stripped to the keywords src/validate.ts checks. */",
-    `export const schemas = ${JSON.stringify(schemas, null, 2)} as const;`,
+    constant("Server URLs of each operation: the client's default base URL.", "servers", table.servers),
+    constant(
+      "JSON schema of each declared 2xx JSON response: what the client validates.",
+      "responses",
+      table.responses,
+    ),
+    constant(
+      "Component schemas the 2xx responses reference (the client resolves their `$ref`s here).",
+      "responseSchemas",
+      collectSchemas(doc, refs.success),
+    ),
+    "// What only the fake (bfl-finetune/testing) and tests read: separate exports, so bundles of the",
+    "// client leave them out.",
     "",
+    constant(
+      "Per operation: operationId, API key header (from its security, else null), query parameters, JSON body (or null).",
+      "requests",
+      table.request,
+    ),
+    constant(
+      "JSON schema of each other declared JSON response (4xx, 5xx, default).",
+      "errorResponses",
+      table.errorResponses,
+    ),
+    constant("The spec's example body per status, where it has one.", "examples", table.examples),
+    constant(
+      "Every component schema the operations reference, stripped to the keywords src/validate.ts checks.",
+      "schemas",
+      collectSchemas(doc, refs.all),
+    ),
   ].join("\n");
 }

@@ -3,8 +3,8 @@
  * generated/contract.ts, so that routes, key header, request schemas and response schemas all
  * come from the spec and never from hand-written copies.
  */
-import { operations, schemas } from "../../generated/contract.js";
-import type { Schema } from "../validate.js";
+import { errorResponses, examples, requests, responses, schemas } from "../../generated/contract.js";
+import type { Components, Schema } from "../validate.js";
 
 /** One operation as generated/contract.ts describes it. */
 export interface OperationSpec {
@@ -22,19 +22,26 @@ export interface OperationSpec {
   readonly examples: { readonly [status: string]: unknown };
 }
 
-type Generated = Omit<OperationSpec, "path" | "method" | "examples"> & { examples?: OperationSpec["examples"] };
+type Request = Pick<OperationSpec, "operationId" | "apiKeyHeader" | "query" | "body">;
+/** A generated per-operation table (path, then method) read as plain records. */
+type Table<T> = Record<string, Record<string, T>>;
 
+/** The generated per-operation exports joined back into one record per operation. */
 function flatten(): OperationSpec[] {
-  const table = operations as unknown as Record<string, Record<string, Generated>>;
-  return Object.entries(table).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({
-      ...op,
+  const at = <T>(table: unknown, path: string, method: string): T | undefined => (table as Table<T>)[path]?.[method];
+  return Object.entries(requests as unknown as Table<Request>).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, request]) => ({
+      ...request,
       path,
       method: method.toUpperCase(),
-      examples: op.examples ?? {},
+      responses: { ...at(responses, path, method), ...at(errorResponses, path, method) },
+      examples: at<OperationSpec["examples"]>(examples, path, method) ?? {},
     })),
   );
 }
+
+/** Every component schema the contract references: what `$ref`s resolve in for the fake. */
+export const SCHEMAS: Components = schemas;
 
 /** Every operation of the effective spec. */
 export const OPERATIONS: readonly OperationSpec[] = flatten();
@@ -51,7 +58,6 @@ export function findOperation(
 /** A component schema behind `$ref`s, for reading the shape of a body (validation has its own). */
 export function resolveSchema(schema: Schema): Schema {
   if (schema.$ref === undefined) return schema;
-  const components = schemas as unknown as Record<string, Schema>;
-  const target = components[schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1)];
+  const target = SCHEMAS[schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1)];
   return target ? resolveSchema(target) : schema;
 }

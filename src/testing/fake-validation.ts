@@ -3,7 +3,7 @@
  * FastAPI's 422 `HTTPValidationError` items (`loc`, `msg`, `type`), as BFL's API answers.
  */
 import { validate } from "../validate.js";
-import type { OperationSpec } from "./fake-contract.js";
+import { type OperationSpec, SCHEMAS } from "./fake-contract.js";
 
 /** One item of a 422 body's `detail`. */
 export interface ValidationErrorItem {
@@ -65,7 +65,7 @@ function queryIssues(op: OperationSpec, query: URLSearchParams): ValidationError
       if (param.required) issues.push(item("query", name, "required field is missing", null));
       continue;
     }
-    for (const issue of validate(param.schema, value)) issues.push(item("query", name, issue.message, value));
+    for (const issue of validate(param.schema, value, SCHEMAS)) issues.push(item("query", name, issue.message, value));
   }
   return issues;
 }
@@ -74,7 +74,9 @@ function bodyIssues(op: OperationSpec, body: ParsedBody): ValidationErrorItem[] 
   if (!op.body) return [];
   if (body.kind === "none") return op.body.required ? [item("body", "", "required field is missing", null)] : [];
   if (body.kind === "invalid") return [{ loc: ["body", 0], msg: "JSON decode error", type: "json_invalid" }];
-  return validate(op.body.schema, body.value).map((issue) => item("body", issue.path, issue.message, body.value));
+  return validate(op.body.schema, body.value, SCHEMAS).map((issue) =>
+    item("body", issue.path, issue.message, body.value),
+  );
 }
 
 /** Every way the request breaks the operation's request schemas; empty when it conforms. */

@@ -4,12 +4,16 @@
  * response schemas.
  */
 import { describe, expect, inject, it } from "vitest";
-import { operations } from "../../generated/contract.js";
+import { errorResponses, examples, requests, responses, schemas } from "../../generated/contract.js";
 import { createBflClient } from "../../src/index.js";
 import { validate } from "../../src/validate.js";
 
 const client = createBflClient({ apiKey: "test-key", baseUrl: inject("prismUrl"), maxRetries: 0 });
-const contract = operations["/v1/finetune_details"].get;
+const contract = {
+  ...requests["/v1/finetune_details"].get,
+  responses: { ...responses["/v1/finetune_details"].get, ...errorResponses["/v1/finetune_details"].get },
+  examples: examples["/v1/finetune_details"].get,
+};
 
 describe("GET /v1/finetune_details against Prism", () => {
   it("answers the overlay's example for a finetune_id, conforming to the generated schema", async () => {
@@ -19,7 +23,7 @@ describe("GET /v1/finetune_details against Prism", () => {
     expect(response.status).toBe(200);
     expect(data).toEqual(contract.examples[200]);
     expect(data?.finetune_details).toMatchObject({ finetune_id: "my-finetune" });
-    expect(validate(contract.responses[200], data)).toEqual([]);
+    expect(validate(contract.responses[200], data, schemas)).toEqual([]);
   });
 
   // The query and the answer are typed from paths: test/types/operations.test-d.ts.
@@ -44,15 +48,15 @@ describe("GET /v1/finetune_details against Prism", () => {
     expect(response.status).toBe(422);
     expect(error).toEqual(contract.examples[422]);
     expect(error?.detail?.[0]?.loc).toEqual(["query", "finetune_id"]);
-    expect(validate(contract.responses[422], error)).toEqual([]);
+    expect(validate(contract.responses[422], error, schemas)).toEqual([]);
   });
 
   it("finetune_details takes any properties, but must be an object", () => {
     const schema = contract.responses[200];
-    expect(validate(schema, { finetune_details: { anything: [1], nested: { deep: true } } })).toEqual([]);
-    expect(validate(schema, { finetune_details: "my-finetune" })).toEqual([
+    expect(validate(schema, { finetune_details: { anything: [1], nested: { deep: true } } }, schemas)).toEqual([]);
+    expect(validate(schema, { finetune_details: "my-finetune" }, schemas)).toEqual([
       { path: "finetune_details", message: "expected object, got string" },
     ]);
-    expect(validate(schema, {})).toEqual([{ path: "finetune_details", message: "required field is missing" }]);
+    expect(validate(schema, {}, schemas)).toEqual([{ path: "finetune_details", message: "required field is missing" }]);
   });
 });

@@ -3,12 +3,16 @@
  * answers comes from the overlay's example, and it conforms to the generated contract.
  */
 import { describe, expect, inject, it } from "vitest";
-import { operations } from "../../generated/contract.js";
+import { errorResponses, examples, requests, responses, schemas } from "../../generated/contract.js";
 import { createBflClient } from "../../src/index.js";
 import { validate } from "../../src/validate.js";
 
 const client = createBflClient({ apiKey: "test-key", baseUrl: inject("prismUrl"), maxRetries: 0 });
-const contract = operations["/v1/my_finetunes"].get;
+const contract = {
+  ...requests["/v1/my_finetunes"].get,
+  responses: { ...responses["/v1/my_finetunes"].get, ...errorResponses["/v1/my_finetunes"].get },
+  examples: examples["/v1/my_finetunes"].get,
+};
 
 describe("GET /v1/my_finetunes against Prism", () => {
   it("answers the overlay's example, which conforms to the generated response schema", async () => {
@@ -16,7 +20,7 @@ describe("GET /v1/my_finetunes against Prism", () => {
     expect(response.status).toBe(200);
     expect(data).toEqual(contract.examples[200]);
     expect(data?.finetunes).toEqual(["my-finetune", "old-finetune"]);
-    expect(validate(contract.responses[200], data)).toEqual([]);
+    expect(validate(contract.responses[200], data, schemas)).toEqual([]);
   });
 
   // The answer is typed from paths (finetunes: unknown[]): test/types/operations.test-d.ts.
@@ -29,9 +33,9 @@ describe("GET /v1/my_finetunes against Prism", () => {
     const { data, response } = await client.raw.GET("/v1/my_finetunes", { headers: { Prefer: "dynamic=true" } });
     expect(response.status).toBe(200);
     expect(Array.isArray(data?.finetunes)).toBe(true);
-    expect(validate(contract.responses[200], data)).toEqual([]);
-    expect(validate(contract.responses[200], { finetunes: [1, { id: "x" }, null] })).toEqual([]);
-    expect(validate(contract.responses[200], { finetunes: "my-finetune" })).toEqual([
+    expect(validate(contract.responses[200], data, schemas)).toEqual([]);
+    expect(validate(contract.responses[200], { finetunes: [1, { id: "x" }, null] }, schemas)).toEqual([]);
+    expect(validate(contract.responses[200], { finetunes: "my-finetune" }, schemas)).toEqual([
       { path: "finetunes", message: "expected array, got string" },
     ]);
   });

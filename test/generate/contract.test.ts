@@ -7,13 +7,28 @@ import { effective } from "../spec/fixtures/variants.js";
 // biome-ignore lint/suspicious/noExplicitAny: documents are edited freely
 type Doc = any;
 
-/** The two constants of a rendered contract, read back as values. */
-function parse(text: string): { operations: Doc; schemas: Doc } {
+const EXPORTS = ["servers", "responses", "responseSchemas", "requests", "errorResponses", "examples", "schemas"];
+
+/** The constants of a rendered contract, read back as values. */
+function parse(text: string): Record<string, Doc> {
+  const names = [...text.matchAll(/^export const (\w+) = /gm)].map((m) => m[1]);
+  expect(names).toEqual(EXPORTS);
   const constant = (name: string) => {
     const match = new RegExp(`export const ${name} = (.*?) as const;`, "s").exec(text);
     return JSON.parse(match?.[1] ?? "null");
   };
-  return { operations: constant("operations"), schemas: constant("schemas") };
+  return Object.fromEntries(EXPORTS.map((name) => [name, constant(name)]));
+}
+
+/** Every part of one operation, joined back as the fake joins them. */
+function operation(parts: Record<string, Doc>, path: string, method: string): Doc {
+  const of = (name: string) => parts[name][path][method];
+  return {
+    ...of("requests"),
+    servers: of("servers"),
+    responses: { ...of("responses"), ...of("errorResponses") },
+    examples: of("examples"),
+  };
 }
 
 const json = (schema: Doc, extra: Doc = {}) => ({
@@ -64,9 +79,15 @@ function synthetic(): Doc {
 
 describe("renderContract", () => {
   it("renders BFL's three operations with what the facade reads", () => {
-    const { operations } = parse(renderContract(effective(), "openapi.json"));
-    expect(Object.keys(operations).sort()).toEqual(["/v1/delete_finetune", "/v1/finetune_details", "/v1/my_finetunes"]);
-    const del = operations["/v1/delete_finetune"].post;
+    const parts = parse(renderContract(effective(), "openapi.json"));
+    for (const name of EXPORTS.filter((n) => !n.endsWith("chemas"))) {
+      expect(Object.keys(parts[name]).sort(), name).toEqual([
+        "/v1/delete_finetune",
+        "/v1/finetune_details",
+        "/v1/my_finetunes",
+      ]);
+    }
+    const del = operation(parts, "/v1/delete_finetune", "post");
     expect(del).toMatchObject({
       operationId: "delete_finetune_v1_delete_finetune_post",
       servers: ["https://api.us1.bfl.ai"],
@@ -79,27 +100,71 @@ describe("renderContract", () => {
       },
     });
     expect(del.examples["200"].deleted_finetune_id).toBe("my-finetune");
-    expect(operations["/v1/finetune_details"].get.query).toEqual({
+    expect(operation(parts, "/v1/finetune_details", "get").query).toEqual({
       finetune_id: { required: true, schema: { type: "string" } },
     });
-    expect(operations["/v1/my_finetunes"].get.body).toBeNull();
-    expect(Object.keys(operations["/v1/my_finetunes"].get.responses)).toEqual(["200"]);
+    expect(operation(parts, "/v1/my_finetunes", "get").body).toBeNull();
+    expect(Object.keys(operation(parts, "/v1/my_finetunes", "get").responses)).toEqual(["200"]);
+  });
+
+  it("keeps the client's part (servers, 2xx schemas and their components) apart from the fake's", () => {
+    const parts = parse(renderContract(effective(), "openapi.json"));
+    expect(parts.responses["/v1/delete_finetune"].post).toEqual({
+      "200": { $ref: "#/components/schemas/DeleteFinetuneResponse" },
+    });
+    expect(parts.errorResponses["/v1/delete_finetune"].post).toEqual({
+      "422": { $ref: "#/components/schemas/HTTPValidationError" },
+    });
+    expect(Object.keys(parts.responseSchemas)).toEqual([
+      "DeleteFinetuneResponse",
+      "FinetuneDetailResponse",
+      "MyFinetunesResponse",
+    ]);
+    expect(Object.keys(parts.schemas)).toEqual([
+      "DeleteFinetuneInputs",
+      "DeleteFinetuneResponse",
+      "FinetuneDetailResponse",
+      "HTTPValidationError",
+      "MyFinetunesResponse",
+      "ValidationError",
+    ]);
+    for (const [name, schema] of Object.entries(parts.responseSchemas)) expect(parts.schemas[name]).toEqual(schema);
   });
 
   it("resolves levels and $refs: servers, security, parameters, bodies, responses, examples", () => {
-    const { operations, schemas } = parse(renderContract(synthetic(), "s.json"));
-    const get = operations["/items"].get;
+    const parts = parse(renderContract(synthetic(), "s.json"));
+    const get = operation(parts, "/items", "get");
     expect(get.servers).toEqual(["https://path.example"]);
     expect(get.apiKeyHeader).toBe("x-key");
     // The operation's parameter overrides the path's of the same name; headers are not query.
     expect(get.query).toEqual({ limit: { required: true, schema: { type: "integer" } } });
     expect(get.responses).toEqual({ "200": { $ref: "#/components/schemas/Item" }, "404": { type: "object" } });
     expect(get.examples).toEqual({ "200": { id: "a" }, "404": { gone: true } });
-    const post = operations["/items"].post;
+    const post = operation(parts, "/items", "post");
     expect(post).toMatchObject({ operationId: null, apiKeyHeader: null, examples: {} });
     expect(post.body).toEqual({ required: true, schema: { type: "object" } });
     expect(post.responses).toEqual({ "201": { $ref: "#/components/schemas/Item" } });
-    expect(schemas).toEqual({ Item: { type: "object", properties: { id: { type: "string" } }, required: ["id"] } });
+    expect(parts.schemas).toEqual({
+      Item: { type: "object", properties: { id: { type: "string" } }, required: ["id"] },
+    });
+    expect(parts.responses["/items"].get).toEqual({ "200": { $ref: "#/components/schemas/Item" } });
+    expect(parts.errorResponses["/items"].get).toEqual({ "404": { type: "object" } });
+  });
+
+  it("lists a component among the client's only when a 2xx response reaches it", () => {
+    const doc = synthetic();
+    doc.components.schemas.Problem = { type: "object", properties: { more: { $ref: "#/components/schemas/Note" } } };
+    doc.components.schemas.Note = { type: "string" };
+    doc.components.schemas.Input = { type: "object" };
+    doc.paths["/items"].get.responses["404"] = json({ $ref: "#/components/schemas/Problem" });
+    doc.paths["/items"].post.requestBody = {
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Input" } } },
+    };
+    doc.paths["/items"].post.responses["2XX"] = json({ type: "array", items: { $ref: "#/components/schemas/Note" } });
+    const parts = parse(renderContract(doc, "s.json"));
+    expect(Object.keys(parts.responseSchemas)).toEqual(["Item", "Note"]);
+    expect(Object.keys(parts.schemas)).toEqual(["Input", "Item", "Note", "Problem"]);
+    expect(Object.keys(parts.responses["/items"].post)).toEqual(["201", "2XX"]);
   });
 
   it("keeps every keyword the validator checks", () => {

@@ -1,9 +1,11 @@
 /** src/validate.ts, keyword by keyword: every keyword the generator may keep is checked here. */
 import { describe, expect, it } from "vitest";
+import { responseSchemas, schemas } from "../../generated/contract.js";
 import { SCHEMA_KEYWORDS, type Schema } from "../../src/schema.js";
 import { validate } from "../../src/validate.js";
 
-const paths = (schema: Schema, value: unknown) => validate(schema, value).map((i) => `${i.path}: ${i.message}`);
+const paths = (schema: Schema, value: unknown) =>
+  validate(schema, value, schemas).map((i) => `${i.path}: ${i.message}`);
 
 describe("validate", () => {
   it("type: one or several, integer apart from number, null as a type", () => {
@@ -92,6 +94,17 @@ describe("validate", () => {
       "detail.0.loc.0: matches none of the allowed shapes",
     ]);
     expect(paths(ref("Nope"), {})).toEqual([": unknown schema #/components/schemas/Nope"]);
+    expect(paths(ref("toString"), {})).toEqual([": unknown schema #/components/schemas/toString"]);
+  });
+
+  it("$ref: resolves only in the components it is given (the client's hold the 2xx ones)", () => {
+    const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+    expect(validate(ref("MyFinetunesResponse"), { finetunes: "a" }, responseSchemas)).toEqual([
+      { path: "finetunes", message: "expected array, got string" },
+    ]);
+    expect(validate(ref("HTTPValidationError"), { detail: [] }, responseSchemas)).toEqual([
+      { path: "", message: "unknown schema #/components/schemas/HTTPValidationError" },
+    ]);
   });
 
   it("every keyword the generator may keep has a case above", () => {
