@@ -59,9 +59,10 @@ describe.each(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op] as const))(
     }
   });
 
-  it.runIf(op.body !== null || Object.values(op.query).some((q) => q.required))(
-    "answers a request that breaks the request schema with the spec's 422",
-    async () => {
+  // Only operations with a body or a required query parameter have a request to break.
+  const hasInput = op.body !== null || Object.values(op.query).some((q) => q.required);
+  if (hasInput)
+    it("answers a request that breaks the request schema with the spec's 422", async () => {
       const fake = createFakeBfl({ finetunes: ["a"] });
       const broken = op.body === null ? { query: "" } : { query: "", body: { finetune_id: 42 } };
       const answer = await send(fake, op, broken);
@@ -69,8 +70,7 @@ describe.each(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op] as const))(
       expect(op.responses["422"]).toBeDefined();
       expect(conformance(op, 422, answer.body)).toEqual([]);
       expect((answer.body as { detail: unknown[] }).detail.length).toBeGreaterThan(0);
-    },
-  );
+    });
 
   it('answers "invalid-body" with a 200 the spec\'s schema refuses', async () => {
     const fake = createFakeBfl({ finetunes: ["a"] });
