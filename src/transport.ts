@@ -45,6 +45,11 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 async function readBody(answer: Response): Promise<ArrayBuffer> {
   if (!answer.body) return new ArrayBuffer(0);
+  // A declared length on an unencoded body bounds what fetch reads: take the native path.
+  const declared = Number(answer.headers.get("content-length") ?? Number.NaN);
+  if (!answer.headers.has("content-encoding") && Number.isInteger(declared) && declared <= MAX_BODY_BYTES) {
+    return answer.arrayBuffer();
+  }
   const reader = answer.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -157,10 +162,12 @@ export function createTransport(settings: TransportSettings): Transport {
       let response: Response;
       let text: string;
       try {
-        // A custom fetch may ignore the signal: the attempt ends on it all the same.
-        const answer = await settleBy(sendOnce(request.url, init), guard.signal);
+        // A custom fetch may ignore the signal: its attempt ends on it all the same. The global
+        // fetch honours it for the headers and the body, with no extra promise per attempt.
+        const bounded = <T>(work: Promise<T>) => (settings.fetch ? settleBy(work, guard.signal) : work);
+        const answer = await bounded(sendOnce(request.url, init));
         // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
-        const buffer = await settleBy(readBody(answer), guard.signal);
+        const buffer = await bounded(readBody(answer));
         text = answer.ok ? "" : new TextDecoder().decode(buffer);
         response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
           status: answer.status,
