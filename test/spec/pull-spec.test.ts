@@ -3,7 +3,7 @@
  * from), what it reports, and that every refusal leaves the pulled copy and source.json
  * byte-identical. Most cases call the script's `main` in this process (same arguments, same
  * output, same exit code); a few run it as a maintainer does, as a child process, so the command
- * line itself stays covered: a first pull, a write that fails, a bad flag, the README's report.
+ * line itself stays covered: a write that fails, a bad flag, the README's report (a dry run).
  */
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -248,7 +248,7 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
 
   it("a first pull into an empty folder writes the document and source.json", async () => {
     const dir = mkdtempSync(path.join(scratch, "empty-"));
-    const run = await runScript("scripts/pull-spec.ts", ["--out-dir", dir, "--from", `${base}/current.json`]);
+    const run = await runMain(pullSpec, ["--out-dir", dir, "--from", `${base}/current.json`]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("(no previous pull: everything is new)");
     expect(readFileSync(path.join(dir, "upstream.json")).equals(readFileSync(PULLED))).toBe(true);
