@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { prettyJson } from "./lib/atomic-write.ts";
 import { renderContract } from "./lib/contract.ts";
+import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
 import { EFFECTIVE_FILE, effectiveSpecOf } from "./lib/spec-files.ts";
 
 const HELP = `Usage: npm run generate [-- --check] [--openapi-dir DIR] [--out-dir DIR]
@@ -27,9 +28,10 @@ Options:
 const root = path.resolve(import.meta.dirname, "..");
 const rel = (file: string) => path.relative(root, file) || file;
 
-function fail(message: string): never {
-  console.error(`generate: ${message.split("\n")[0]}`);
-  process.exit(1);
+/** Prints the one-line failure; the exit code is 1. */
+function fail(io: ScriptIo, message: string): number {
+  io.err(`generate: ${message.split("\n")[0]}`);
+  return 1;
 }
 
 async function renderAll(openapiDir: string, outDir: string): Promise<Map<string, string>> {
@@ -45,25 +47,20 @@ async function renderAll(openapiDir: string, outDir: string): Promise<Map<string
   ]);
 }
 
-async function main(): Promise<void> {
-  let values: { check: boolean; "openapi-dir": string; "out-dir": string; help: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        check: { type: "boolean", default: false },
-        "openapi-dir": { type: "string", default: "openapi" },
-        "out-dir": { type: "string", default: "generated" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message} (see --help)`);
-  }
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+function parseGenerateArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      check: { type: "boolean", default: false },
+      "openapi-dir": { type: "string", default: "openapi" },
+      "out-dir": { type: "string", default: "generated" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  }).values;
+}
+
+async function run(values: ReturnType<typeof parseGenerateArgs>, io: ScriptIo): Promise<number> {
   const openapiDir = path.resolve(values["openapi-dir"]);
   const files = await renderAll(openapiDir, path.resolve(values["out-dir"]));
   if (values.check) {
@@ -71,15 +68,33 @@ async function main(): Promise<void> {
     for (const [file, text] of files)
       if ((await readFile(file, "utf8").catch(() => "")) !== text) stale.push(rel(file));
     if (stale.length > 0) {
-      fail(
+      return fail(
+        io,
         `${stale.join(", ")} ${stale.length > 1 ? "are" : "is"} stale against ${rel(openapiDir)}: run \`npm run generate\``,
       );
     }
-    console.log("generate: openapi/openapi.json and generated/ are up to date");
-    return;
+    io.out("generate: openapi/openapi.json and generated/ are up to date");
+    return 0;
   }
   for (const [file, text] of files) await writeFile(file, text);
-  console.log(`generate: wrote ${[...files.keys()].map(rel).join(", ")}`);
+  io.out(`generate: wrote ${[...files.keys()].map(rel).join(", ")}`);
+  return 0;
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+/** `generate ARGV`: prints through `io`, resolves to the exit code (1 on any failure). */
+export async function main(argv: string[], io: ScriptIo = consoleIo): Promise<number> {
+  let values: ReturnType<typeof parseGenerateArgs>;
+  try {
+    values = parseGenerateArgs(argv);
+  } catch (error) {
+    return fail(io, `${(error as Error).message} (see --help)`);
+  }
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  return run(values, io).catch((error: unknown) => fail(io, error instanceof Error ? error.message : String(error)));
+}
+
+// Run only as a script, not when regen.ts or a test imports this module.
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -6,12 +6,12 @@
  */
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { prettyJson, replaceFiles } from "./lib/atomic-write.ts";
 import { COVERED_OPERATIONS, operationName } from "./lib/covered-operations.ts";
 import { buildEffectiveSpec, cutTo } from "./lib/effective-spec.ts";
 import { eachOperation } from "./lib/openapi-operations.ts";
+import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
 import {
   assertFacadeNeeds,
   assertOpenApi3,
@@ -169,28 +169,28 @@ function sourceRecord(file: string, origin: Origin, fetched: FetchedSpec, doc: O
   };
 }
 
-function printFindings(findings: Finding[], from: string): void {
+function printFindings(findings: Finding[], from: string, io: ScriptIo): void {
   if (findings.length === 0) return;
-  console.log(`Lint findings, reported, not refused (${findings.length}):`);
-  for (const finding of findings.slice(0, MAX_FINDINGS)) console.log(`  - ${formatFinding(finding)}`);
+  io.out(`Lint findings, reported, not refused (${findings.length}):`);
+  for (const finding of findings.slice(0, MAX_FINDINGS)) io.out(`  - ${formatFinding(finding)}`);
   if (findings.length > MAX_FINDINGS) {
-    console.log(`  … and ${findings.length - MAX_FINDINGS} more (npm run lint:spec -- ${from} lists all)`);
+    io.out(`  … and ${findings.length - MAX_FINDINGS} more (npm run lint:spec -- ${from} lists all)`);
   }
 }
 
 /** Whether our overlay still applies to the new document; a failure is reported here, fatal in generate. */
-async function printOverlayStatus(doc: OpenApiDoc, outDir: string): Promise<void> {
+async function printOverlayStatus(doc: OpenApiDoc, outDir: string, io: ScriptIo): Promise<void> {
   try {
     const overlay = await readOverlay(outDir);
     await buildEffectiveSpec(doc, overlay, path.join(outDir, OVERLAY_FILE));
-    console.log(`Overlay: all ${overlay.actions.length} actions of ${OVERLAY_FILE} apply.`);
+    io.out(`Overlay: all ${overlay.actions.length} actions of ${OVERLAY_FILE} apply.`);
   } catch (error) {
-    console.log(`Overlay: ${(error as Error).message} (fix it, then npm run generate)`);
+    io.out(`Overlay: ${(error as Error).message} (fix it, then npm run generate)`);
   }
 }
 
 /** Runs a pull; resolves to the exit code. Prints the change report on stdout. */
-export async function pullSpec(options: PullOptions): Promise<number> {
+export async function pullSpec(options: PullOptions, io: ScriptIo = consoleIo): Promise<number> {
   const fetched = await fetchSpec(options.from, options);
   const parsed = parseSpec(fetched, options.from);
   assertOpenApi3(parsed, options.from);
@@ -198,7 +198,7 @@ export async function pullSpec(options: PullOptions): Promise<number> {
 
   const previous = await readPrevious(options.outDir);
   const scope = options.allPaths ? "every operation" : COVERED_OPERATIONS.map(operationName).join(", ");
-  console.log(
+  io.out(
     `Changes in ${scope}, from ${previous ? path.join(options.outDir, previous.record.file) : "nothing"} to ${options.from}:`,
   );
   let breaking = 0;
@@ -208,28 +208,34 @@ export async function pullSpec(options: PullOptions): Promise<number> {
       : await Promise.all([cutTo(previous.doc, COVERED_OPERATIONS), cutTo(parsed, COVERED_OPERATIONS)]);
     const report = diffSpecs(before, after);
     breaking = report.breaking.length;
-    console.log(formatReport(report));
-  } else console.log("(no previous pull: everything is new)");
+    io.out(formatReport(report));
+  } else io.out("(no previous pull: everything is new)");
   const total = [...eachOperation(parsed)].length;
-  console.log(`Upstream has ${total} operations; this client covers ${COVERED_OPERATIONS.length}.`);
-  printFindings(findings, options.from);
+  io.out(`Upstream has ${total} operations; this client covers ${COVERED_OPERATIONS.length}.`);
+  printFindings(findings, options.from, io);
 
   if (options.failOnBreaking && breaking > 0) {
-    console.error(`spec:pull: ${breaking} breaking change(s); nothing written (--fail-on-breaking)`);
+    io.err(`spec:pull: ${breaking} breaking change(s); nothing written (--fail-on-breaking)`);
     return 1;
   }
   // After the report, so a change that breaks the client is both explained and refused.
   assertFacadeNeeds(parsed, options.from);
-  await printOverlayStatus(parsed, options.outDir);
+  await printOverlayStatus(parsed, options.outDir, io);
   if (options.dryRun) {
-    console.log("Dry run: nothing written.");
+    io.out("Dry run: nothing written.");
     return 0;
   }
-  await write(options, fetched, parsed, previous);
+  await write(options, fetched, parsed, previous, io);
   return 0;
 }
 
-async function write(options: PullOptions, fetched: FetchedSpec, doc: OpenApiDoc, previous: Previous | undefined) {
+async function write(
+  options: PullOptions,
+  fetched: FetchedSpec,
+  doc: OpenApiDoc,
+  previous: Previous | undefined,
+  io: ScriptIo,
+) {
   const file = formatOf(fetched, options.from) === "json" ? PULLED_JSON : PULLED_YAML;
   const record = sourceRecord(file, originOf(options, fetched, previous), fetched, doc);
   const pulled = path.join(options.outDir, file);
@@ -243,31 +249,32 @@ async function write(options: PullOptions, fetched: FetchedSpec, doc: OpenApiDoc
   // A pull that changed format (JSON <-> YAML) leaves no stale copy behind.
   if (previous && previous.record.file !== file)
     await rm(path.join(options.outDir, previous.record.file), { force: true });
-  console.log(`Wrote ${pulled} and ${source}.`);
+  io.out(`Wrote ${pulled} and ${source}.`);
 }
 
 /** Exit code for an error: 1 for a refused document, 2 for a bad invocation. */
-export function reportFailure(prefix: string, error: unknown): number {
+export function reportFailure(prefix: string, error: unknown, io: ScriptIo = consoleIo): number {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`${prefix}: ${message.split("\n")[0]}`);
+  io.err(`${prefix}: ${message.split("\n")[0]}`);
   return error instanceof SpecError ? 1 : 2;
 }
 
-async function main(): Promise<number> {
+/** `spec:pull ARGV`: prints through `io`, resolves to the exit code. */
+export async function main(argv: string[], io: ScriptIo = consoleIo): Promise<number> {
   try {
-    const options = parsePullArgs(process.argv.slice(2));
+    const options = parsePullArgs(argv);
     if (options === "help") {
-      console.log(HELP);
+      io.out(HELP);
       return 0;
     }
-    const code = await pullSpec(options);
+    const code = await pullSpec(options, io);
     if (code === 0 && !options.dryRun)
-      console.log("Next: npm run generate (npm run regen pulls, generates and type-checks).");
+      io.out("Next: npm run generate (npm run regen pulls, generates and type-checks).");
     return code;
   } catch (error) {
-    return reportFailure("spec:pull", error);
+    return reportFailure("spec:pull", error, io);
   }
 }
 
-// Run only as a script, not when regen.ts imports this module.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();
+// Run only as a script, not when regen.ts or a test imports this module.
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

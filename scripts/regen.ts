@@ -3,6 +3,10 @@
  * stopping at the first failure, so a spec change that breaks the facade fails at type-check.
  */
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { main as generate } from "./generate.ts";
+import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
 import { parsePullArgs, pullSpec, reportFailure } from "./pull-spec.ts";
 
 const HELP = `Usage: npm run regen -- [--from URL|FILE] [--origin github:OWNER/REPO/PATH@COMMIT] [--fail-on-breaking] [...]
@@ -14,35 +18,50 @@ Runs, in order, stopping at the first failure:
   3. npm run typecheck (a spec change that breaks the facade fails here)
 Takes every option of \`npm run spec:pull -- --help\`; with --dry-run it stops after the report.`;
 
-/** Runs `npm run -s NAME -- ARGS`; exits with its status when it fails. */
-function step(name: string, args: string[] = []): void {
-  console.log(`\n== ${name}`);
-  const result = spawnSync("npm", ["run", "-s", name, ...(args.length > 0 ? ["--", ...args] : [])], {
-    stdio: "inherit",
-  });
-  if (result.status !== 0) {
-    console.error(`regen: ${name} failed; stopping`);
-    process.exit(result.status ?? 1);
-  }
+/**
+ * `npm run typecheck` (tsc --noEmit) of the project in the current folder, run with this node:
+ * no npm and no shell in between. Resolves to tsc's exit status.
+ */
+function typecheck(io: ScriptIo): number {
+  const tsc = createRequire(path.resolve("package.json")).resolve("typescript/bin/tsc");
+  const result = spawnSync(process.execPath, [tsc, "--noEmit"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.stdout.trimEnd()) io.out(result.stdout.trimEnd());
+  if (result.stderr.trimEnd()) io.err(result.stderr.trimEnd());
+  return result.status ?? 1;
 }
 
-async function main(): Promise<number> {
-  const options = parsePullArgs(process.argv.slice(2));
+/** One step after the pull; prints its heading, and why regen stops when it fails. */
+async function step(name: string, run: () => number | Promise<number>, io: ScriptIo): Promise<number> {
+  io.out(`\n== ${name}`);
+  const code = await run();
+  if (code !== 0) io.err(`regen: ${name} failed; stopping`);
+  return code;
+}
+
+/** `regen ARGV` in the current folder: prints through `io`, resolves to the exit code. */
+export async function main(argv: string[], io: ScriptIo = consoleIo): Promise<number> {
+  return regen(argv, io).catch((error: unknown) => reportFailure("regen", error, io));
+}
+
+async function regen(argv: string[], io: ScriptIo): Promise<number> {
+  const options = parsePullArgs(argv);
   if (options === "help") {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
-  console.log("== pull and report");
-  const code = await pullSpec(options);
+  io.out("== pull and report");
+  const code = await pullSpec(options, io);
   if (code !== 0) {
-    console.error("regen: pull failed; stopping");
+    io.err("regen: pull failed; stopping");
     return code;
   }
   if (options.dryRun) return 0;
-  step("generate", ["--openapi-dir", options.outDir]);
-  step("typecheck");
-  console.log("\nregen: done. Review `git diff openapi generated` and commit.");
+  const generated = await step("generate", () => generate(["--openapi-dir", options.outDir], io), io);
+  if (generated !== 0) return generated;
+  const checked = await step("typecheck", () => typecheck(io), io);
+  if (checked !== 0) return checked;
+  io.out("\nregen: done. Review `git diff openapi generated` and commit.");
   return 0;
 }
 
-process.exitCode = await main().catch((error: unknown) => reportFailure("regen", error));
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

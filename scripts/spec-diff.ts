@@ -1,5 +1,6 @@
 /** `npm run spec:diff -- OLD NEW`: the change report between two OpenAPI documents. */
 import { parseArgs } from "node:util";
+import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
 import { assertOpenApi3 } from "./lib/spec-checks.ts";
 import { diffSpecs, formatReport } from "./lib/spec-diff.ts";
 import { loadSpec, SpecError } from "./lib/spec-source.ts";
@@ -22,8 +23,9 @@ async function load(from: string): Promise<unknown> {
   return doc;
 }
 
-async function main(): Promise<number> {
+async function diff(argv: string[], io: ScriptIo): Promise<number> {
   const { values, positionals } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: {
       "fail-on-breaking": { type: "boolean", default: false },
@@ -32,26 +34,26 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
   if (positionals.length !== 2) throw new Error(`expected two documents, OLD and NEW; got ${positionals.length}`);
   const [before, after] = await Promise.all(positionals.map(load));
   const report = diffSpecs(before, after);
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   if (values["fail-on-breaking"] && report.breaking.length > 0) {
-    console.error(`spec:diff: ${report.breaking.length} breaking change(s) (--fail-on-breaking)`);
+    io.err(`spec:diff: ${report.breaking.length} breaking change(s) (--fail-on-breaking)`);
     return 1;
   }
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`spec:diff: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-    process.exitCode = error instanceof SpecError ? 1 : 2;
-  },
-);
+/** `spec:diff ARGV`: prints through `io`, resolves to the exit code. */
+export function main(argv: string[], io: ScriptIo = consoleIo): Promise<number> {
+  return diff(argv, io).catch((error: unknown) => {
+    io.err(`spec:diff: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    return error instanceof SpecError ? 1 : 2;
+  });
+}
+
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

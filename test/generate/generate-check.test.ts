@@ -1,14 +1,17 @@
 /**
  * `generate --check` fails, in one line, when any of openapi/openapi.json, generated/schema.d.ts
  * and generated/contract.ts is stale against the pulled document + overlay; and `generate` refuses
- * what it cannot carry faithfully. Each case runs on a copy of openapi/ and generated/.
+ * what it cannot carry faithfully. Each case runs on a copy of openapi/ and generated/, calling
+ * the script's `main` in this process (same arguments, output and exit code); the check of the
+ * committed files and the bad flag run it as a child process, as `npm run generate` does.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { main as generateMain } from "../../scripts/generate.ts";
 import { sha256 } from "../../scripts/lib/spec-source.ts";
-import { runScript } from "../helpers/run.js";
+import { runMain, runScript } from "../helpers/run.js";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "bfl-gen-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -46,9 +49,8 @@ function copy(): Copy {
   };
 }
 
-const check = (c: Copy) =>
-  runScript("scripts/generate.ts", ["--check", "--openapi-dir", c.openapi, "--out-dir", c.generated]);
-const generate = (c: Copy) => runScript("scripts/generate.ts", ["--openapi-dir", c.openapi, "--out-dir", c.generated]);
+const check = (c: Copy) => runMain(generateMain, ["--check", "--openapi-dir", c.openapi, "--out-dir", c.generated]);
+const generate = (c: Copy) => runMain(generateMain, ["--openapi-dir", c.openapi, "--out-dir", c.generated]);
 
 /** The one line --check prints for these stale files. */
 const staleLine = (...files: string[]) =>

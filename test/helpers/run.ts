@@ -1,7 +1,8 @@
-/** Runs node scripts as child processes, as users run them, and collects what they print. */
+/** Runs node scripts as child processes, as users run them (or a script's main in process), and collects what they print. */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ScriptIo } from "../../scripts/lib/script-io.ts";
 
 export interface Run {
   code: number | null;
@@ -69,4 +70,22 @@ export function runScript(
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<Run> {
   return runNode(["--import", TSX_LOADER, script, ...args], options);
+}
+
+/**
+ * A script's `main(argv, io)` run in this process: what it prints and its exit code, as
+ * `runScript` would collect them, without starting node and loading the script's modules per run.
+ */
+export async function runMain(main: (argv: string[], io: ScriptIo) => Promise<number>, argv: string[]): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    out: (line) => {
+      stdout += `${line}\n`;
+    },
+    err: (line) => {
+      stderr += `${line}\n`;
+    },
+  });
+  return { code, stdout, stderr };
 }

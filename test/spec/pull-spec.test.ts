@@ -1,7 +1,9 @@
 /**
- * `spec:pull`, run as a maintainer runs it, against a local server: what it stores (the bytes as
- * served, and where they came from), what it reports, and that every refusal leaves the pulled
- * copy and source.json byte-identical.
+ * `spec:pull` against a local server: what it stores (the bytes as served, and where they came
+ * from), what it reports, and that every refusal leaves the pulled copy and source.json
+ * byte-identical. Most cases call the script's `main` in this process (same arguments, same
+ * output, same exit code); a few run it as a maintainer does, as a child process, so the command
+ * line itself stays covered: a write that fails, a bad flag, the README's report (a dry run).
  */
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +13,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify as toYaml } from "yaml";
-import { runScript } from "../helpers/run.js";
+import { main as generate } from "../../scripts/generate.ts";
+import { main as pullSpec } from "../../scripts/pull-spec.ts";
+import { runMain, runScript } from "../helpers/run.js";
 import { addedOptional, brokenRef, OPENAPI_DIR, PULLED, pulled, renamed, withoutDelete } from "./fixtures/variants.js";
 
 let server: Server;
@@ -99,9 +103,11 @@ const hashes = (dir: string) =>
     .sort()
     .join(" ");
 
-async function pull(args: string[], outDir = openapiDir()) {
+/** A pull into `outDir`, in this process; `how: "process"` runs the script as a child process. */
+async function pull(args: string[], outDir = openapiDir(), how: "in-process" | "process" = "in-process") {
   const before = hashes(outDir);
-  const run = await runScript("scripts/pull-spec.ts", ["--out-dir", outDir, ...args]);
+  const argv = ["--out-dir", outDir, ...args];
+  const run = await (how === "process" ? runScript("scripts/pull-spec.ts", argv) : runMain(pullSpec, argv));
   const read = (file: string) => JSON.parse(readFileSync(path.join(outDir, file), "utf8"));
   return { ...run, outDir, unchanged: hashes(outDir) === before, read };
 }
@@ -209,7 +215,7 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
 
     // It generates: the effective spec and the contract carry the new field.
     const generated = mkdtempSync(path.join(scratch, "gen-"));
-    const gen = await runScript("scripts/generate.ts", ["--openapi-dir", run.outDir, "--out-dir", generated]);
+    const gen = await runMain(generate, ["--openapi-dir", run.outDir, "--out-dir", generated]);
     expect(gen.stderr).toBe("");
     expect(gen.code).toBe(0);
     expect(readFileSync(path.join(generated, "contract.ts"), "utf8")).toContain('"credits_refunded": {');
@@ -222,7 +228,7 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
     expect(run.stdout).toMatch(
       /^Overlay: .*overlay\.yaml: action #5 matches nothing in the pulled document: \$\.paths\['\/v1\/finetune_details'\]\.get\.responses\['422'\].* \(fix it, then npm run generate\)$/m,
     );
-    const gen = await runScript("scripts/generate.ts", [
+    const gen = await runMain(generate, [
       "--openapi-dir",
       run.outDir,
       "--out-dir",
@@ -242,7 +248,7 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
 
   it("a first pull into an empty folder writes the document and source.json", async () => {
     const dir = mkdtempSync(path.join(scratch, "empty-"));
-    const run = await runScript("scripts/pull-spec.ts", ["--out-dir", dir, "--from", `${base}/current.json`]);
+    const run = await runMain(pullSpec, ["--out-dir", dir, "--from", `${base}/current.json`]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("(no previous pull: everything is new)");
     expect(readFileSync(path.join(dir, "upstream.json")).equals(readFileSync(PULLED))).toBe(true);
@@ -317,7 +323,8 @@ describe.concurrent("refusals: one line, exit 1, pulled copy and source.json byt
   it("bad flags exit 2 and write nothing", async () => {
     const [notANumber, unknown, origin, originForUrl] = await Promise.all([
       pull(["--from", `${base}/current.json`, "--max-bytes", "lots"]),
-      pull(["--from", `${base}/current.json`, "--bogus"]),
+      // As a child process: the command line's own answer to a bad flag.
+      pull(["--from", `${base}/current.json`, "--bogus"], openapiDir(), "process"),
       pull(["--from", PULLED, "--origin", "tryAGI/BlackForestLabs"]),
       pull(["--from", `${base}/current.json`, "--origin", "github:a/b/c.json@0123abc"]),
     ]);

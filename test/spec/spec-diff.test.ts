@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffSpecs, formatReport } from "../../scripts/lib/spec-diff.ts";
-import { runScript } from "../helpers/run.js";
+import { main as specDiff } from "../../scripts/spec-diff.ts";
+import { runMain, runScript } from "../helpers/run.js";
 import { effective as current, FIXTURES, upstream, upstreamNext } from "./fixtures/variants.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: documents are edited freely
@@ -260,12 +261,14 @@ describe("classification for a client", () => {
 });
 
 describe("npm run spec:diff", () => {
-  const run = (args: string[]) => runScript("scripts/spec-diff.ts", args);
+  /** In this process (the script's main); `how: "process"` runs the script as a child process. */
+  const run = (args: string[], how: "in-process" | "process" = "in-process") =>
+    how === "process" ? runScript("scripts/spec-diff.ts", args) : runMain(specDiff, args);
   const [before, after] = ["upstream.json", "upstream-next.json"].map((f) => path.join(FIXTURES, f));
 
   it("prints the report; --fail-on-breaking exits 1 on a breaking change, 0 without one", async () => {
     const [plain, strict, clean, json] = await Promise.all([
-      run([before as string, after as string]),
+      run([before as string, after as string], "process"),
       run([before as string, after as string, "--fail-on-breaking"]),
       run([before as string, before as string, "--fail-on-breaking"]),
       run([before as string, after as string, "--json"]),
@@ -281,7 +284,10 @@ describe("npm run spec:diff", () => {
   });
 
   it("refuses what it cannot compare, in one line", async () => {
-    const [missing, one] = await Promise.all([run([before as string, "nope.json"]), run([before as string])]);
+    const [missing, one] = await Promise.all([
+      run([before as string, "nope.json"]),
+      run([before as string], "process"),
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe("spec:diff: cannot read nope.json: no such file\n");
     expect(one.code).toBe(2);

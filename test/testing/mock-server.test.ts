@@ -1,6 +1,7 @@
 /** What a user of `bfl-finetune/testing` does in their own tests: start, call, close, nothing left. */
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -104,12 +105,18 @@ describe("startMockServer", () => {
   });
 
   it("fails in one line naming the port and EADDRINUSE when the port is taken", async () => {
-    const mock = await start();
-    const port = Number(new URL(mock.url).port);
-    const error = await startMockServer({ port, startTimeoutMs: 10_000 }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(
-      `Prism did not start: port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`,
-    );
+    // Any listener takes the port; a plain one spares a second Prism start.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const error = await startMockServer({ port, startTimeoutMs: 10_000 }).catch((e: unknown) => e);
+      expect((error as Error).message).toBe(
+        `Prism did not start: port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
 
