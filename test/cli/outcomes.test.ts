@@ -138,7 +138,11 @@ describe("Ctrl+C while the client holds calls after a 429", () => {
 });
 
 describe("429 under concurrency", () => {
-  /** 50 ms per answer, 429 whenever more than 2 would be in flight. */
+  /**
+   * 429 whenever more than 2 would be in flight. The issue's server answers in 50 ms and asks for
+   * 2 s; here 10 ms and 400 ms, the same situation five times faster (its timings are measured
+   * by `npm run bench`, which uses the issue's exact figures).
+   */
   function limitedTo2(retryAfter: Record<string, string>) {
     let inFlight = 0;
     const stats = { rateLimited: 0 };
@@ -152,27 +156,33 @@ describe("429 under concurrency", () => {
       setTimeout(() => {
         inFlight--;
         json(200, okBody(idOf(req.body)))(res);
-      }, 50);
+      }, 10);
     });
     return stats;
   }
 
   it.each([
-    ["Retry-After: 2", { "retry-after": "2" }],
-    ["no Retry-After", {}],
-  ])("200 ids, --concurrency 8, %s: every id deleted", { timeout: 120_000 }, async (_case, retryAfter) => {
-    limitedTo2(retryAfter);
-    const ids = Array.from({ length: 200 }, (_, i) => `ft-${i}`);
-    const run = await runCli(["delete", "-", "--yes", "--json", "--concurrency", "8", "--base-url", server.url], {
-      env,
-      input: ids.join("\n"),
-    });
-    const lines = byId(run.stdout);
-    const notDeleted = [...lines.values()].filter((line) => line.outcome !== "deleted");
-    expect(notDeleted).toEqual([]);
-    expect(lines.size).toBe(200);
-    expect(run.code).toBe(0);
-  });
+    ["a wait (retry-after-ms: 400)", { "retry-after-ms": "400" }],
+    ["no wait", {}],
+  ])(
+    "200 ids, --concurrency 8, %s: every id deleted, at most 10 %% of requests 429",
+    { timeout: 120_000 },
+    async (_case, retryAfter) => {
+      const stats = limitedTo2(retryAfter);
+      const ids = Array.from({ length: 200 }, (_, i) => `ft-${i}`);
+      const run = await runCli(["delete", "-", "--yes", "--json", "--concurrency", "8", "--base-url", server.url], {
+        env,
+        input: ids.join("\n"),
+      });
+      const lines = byId(run.stdout);
+      const notDeleted = [...lines.values()].filter((line) => line.outcome !== "deleted");
+      expect(notDeleted).toEqual([]);
+      expect(lines.size).toBe(200);
+      expect(run.code).toBe(0);
+      expect(stats.rateLimited).toBeGreaterThan(0);
+      expect(stats.rateLimited / server.requests.length).toBeLessThanOrEqual(0.1);
+    },
+  );
 });
 
 function okReply(res: ServerResponse) {
