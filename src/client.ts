@@ -26,6 +26,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "./retry.js";
 import { type CallOptions, createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
 import { abortError } from "./utils/delay.js";
+import { HTTP_METHODS } from "./utils/http-methods.js";
 import { type Schema, validate } from "./validate.js";
 import { VERSION } from "./version.js";
 
@@ -113,8 +114,6 @@ function checkedId(finetuneId: unknown): string {
   return finetuneId;
 }
 
-const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
-
 /**
  * `raw` with each call's `signal` handed to the transport out of band, as the facade does: inside
  * a Request, one signal shared by many calls gains a listener per call until each Request is
@@ -122,7 +121,7 @@ const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH",
  */
 function signalOutOfBand(client: Client<paths>, transport: Transport): Client<paths> {
   const wrapped: Record<string, unknown> = { ...client };
-  for (const method of RAW_METHODS) {
+  for (const method of HTTP_METHODS.map((m) => m.toUpperCase() as Uppercase<typeof m>)) {
     const send = client[method] as (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => unknown;
     wrapped[method] = (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => {
       if (!init?.signal || init.fetch !== undefined) return send(url, init);

@@ -1,13 +1,11 @@
 /**
- * Walking the operations of an OpenAPI document: the one list of HTTP methods and the one place
- * that resolves what applies to an operation (servers: operation > path item > document;
+ * Walking the operations of an OpenAPI document: the one place that resolves what applies to an operation (servers: operation > path item > document;
  * security: operation > document).
  */
+import { HTTP_METHODS, type HttpMethod } from "../../src/utils/http-methods.js";
 import { isObject } from "../../src/utils/is-object.js";
 
-/** The operation keys of an OpenAPI path item. */
-export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+export { HTTP_METHODS, type HttpMethod };
 
 export const isHttpMethod = (key: string): key is HttpMethod => (HTTP_METHODS as readonly string[]).includes(key);
 
