@@ -1,7 +1,7 @@
 /**
  * `bfl-finetune`: list, show and delete finetunes from a shell or a CI job.
  * Exit codes: 0 success (every id deleted or already gone), 1 something failed or is unknown,
- * 2 usage or configuration error (nothing sent), 130 interrupted.
+ * 2 usage or configuration error (nothing sent), 130 interrupted (143 after SIGTERM).
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -83,9 +83,10 @@ if (isMain()) {
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
-      // After Ctrl+C the report is out: end now, even if a timer somewhere (a rate-limit wait
-      // abandoned by an aborted call) would keep the event loop alive.
-      if (code === 130) exitAfterFlush(code);
+      // After Ctrl+C or SIGTERM the report is out: end now, even if a timer somewhere (a
+      // rate-limit wait abandoned by an aborted call, the rest of an input never closed) would
+      // keep the event loop alive.
+      if (code === 130 || code === 143) exitAfterFlush(code);
     },
     (error: unknown) => {
       process.stderr.write(`bfl-finetune: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -45,7 +45,8 @@ Exit codes:
   1    at least one id failed, unknown or not-attempted (list, show: the call failed)
   2    usage or configuration error; nothing was sent
   130  interrupted (Ctrl+C): in-flight deletes are reported unknown, the rest not-attempted;
-       a second Ctrl+C ends at once
+       a second Ctrl+C ends at once (while the rest of the input is read, with the summary)
+  143  the same after SIGTERM
 
 Examples:
   bfl-finetune delete my-finetune

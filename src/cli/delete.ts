@@ -86,22 +86,39 @@ async function sources(io: CliIo, options: DeleteOptions): Promise<IdSources> {
   };
 }
 
+/** Exit codes after a signal, as a shell reports a process it ended: 128 + the signal's number. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
+
 /**
- * Ctrl+C marks the batch interrupted and aborts every delete in flight. Each delete gets its own
+ * Ctrl+C (or SIGTERM: `timeout`, `docker stop`, a cancelled CI job) marks the batch interrupted
+ * and aborts every delete in flight, so the report is still printed. Each delete gets its own
  * controller rather than all sharing one signal, so no listeners pile up at high concurrency.
- * Once only: a second Ctrl+C gets Node's default and ends the process at once.
+ * Once only: a second signal gets Node's default and ends the process at once, except while
+ * the rest of the input is read to list it (see {@link whileReadingRest}).
  */
 function watchCtrlC() {
-  let interrupted = false;
+  let signal: StopSignal | undefined;
   const inFlight = new Set<AbortController>();
-  const onSigint = () => {
-    interrupted = true;
+  const onSignal = (name: StopSignal) => {
+    signal = name;
+    dispose();
     for (const controller of inFlight) controller.abort(new Error("interrupted"));
   };
-  process.once("SIGINT", onSigint);
+  const onSigint = () => onSignal("SIGINT");
+  const onSigterm = () => onSignal("SIGTERM");
+  const dispose = () => {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   return {
     get interrupted() {
-      return interrupted;
+      return signal !== undefined;
+    },
+    get exitCode() {
+      return signal === undefined ? undefined : SIGNAL_EXIT[signal];
     },
     async abortable<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
       const controller = new AbortController();
@@ -112,13 +129,39 @@ function watchCtrlC() {
         inFlight.delete(controller);
       }
     },
-    dispose: () => process.off("SIGINT", onSigint),
+    dispose,
   };
+}
+
+/**
+ * Runs `read` until it ends or a second signal comes: after Ctrl+C the rest of the input is read
+ * to list it, but a writer outside the Ctrl+C (a terminal, a FIFO, `tail -f`) may never end it.
+ * Resolves to false when the second signal stopped the reading.
+ */
+async function whileReadingRest(read: (stopped: Promise<void>) => Promise<void>): Promise<boolean> {
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  let again = false;
+  const onSignal = () => {
+    again = true;
+    stop();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await Promise.race([read(stopped), stopped]);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  return !again;
 }
 
 /** What the summary line starts with: why the batch ended. */
 function summaryTitle(end: { interrupted: boolean; stdoutClosed: boolean; complete: boolean; inputError?: unknown }) {
-  if (end.interrupted) return "Interrupted";
+  if (end.interrupted) return end.complete ? "Interrupted" : "Interrupted (the rest of the input was not read)";
   if (end.inputError) return "Stopped reading the ids";
   if (end.stdoutClosed && !end.complete) {
     return "stdout was closed, so no more deletes were started (the rest of the input was not read)";
@@ -183,10 +226,17 @@ async function deleteBatch(run: { io: CliIo; options: DeleteOptions; lib: Lib; c
     });
     if (ctrlC.interrupted && !stdoutClosed) {
       // Every id given is reported, so the rest of the input is read and listed as not sent.
-      for await (const id of ids.iterator) {
-        await reporter.ready();
-        notAttempted(id);
-      }
+      await whileReadingRest(async (stopped) => {
+        let halt = false;
+        void stopped.then(() => {
+          halt = true;
+        });
+        for await (const id of ids.iterator) {
+          await Promise.race([reporter.ready(), stopped]);
+          if (halt) return;
+          notAttempted(id);
+        }
+      });
     }
   } catch (error) {
     inputError = { error };
@@ -201,7 +251,7 @@ async function deleteBatch(run: { io: CliIo; options: DeleteOptions; lib: Lib; c
     io.stderr.write(`bfl-finetune: ${(inputError.error as Error).message}\n`);
     return 1;
   }
-  if (ctrlC.interrupted) return 130;
+  if (ctrlC.exitCode !== undefined) return ctrlC.exitCode;
   const notGone = lib.DELETE_OUTCOMES.filter((name) => !lib.isGone(name) && reporter.counts[name] > 0);
   return complete && notGone.length === 0 ? 0 : 1;
 }

@@ -196,3 +196,42 @@ async function until(condition: () => boolean, ms = 20_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe("SIGTERM mid-batch (timeout(1), docker stop, a CI job cancelled)", () => {
+  it("reports every id like Ctrl+C does, in-flight ones unknown, and exits 143", async () => {
+    server.reply((res: ServerResponse, n) => (n <= 2 ? json(200, okBody())(res) : hang(res)));
+    const ids = ["t-1", "t-2", "t-3", "t-4", "t-5", "t-6"];
+    const args = ["delete", "-", "--yes", "--json", "--concurrency", "2", "--max-retries", "0"];
+    const cli = startCli([...args, "--base-url", server.url], { env, input: `${ids.join("\n")}\n` });
+    await until(() => server.requests.length === 4);
+    cli.child.kill("SIGTERM");
+    const run = await cli.exited;
+    const lines = byId(run.stdout);
+    expect([...lines.keys()].sort()).toEqual(ids);
+    const held = server.requests.slice(2).map((r) => idOf(r.body));
+    expect(ids.filter((id) => lines.get(id)?.outcome === "unknown").sort()).toEqual(held.sort());
+    expect(run.stderr).toContain("Interrupted: 2 deleted, 0 already-gone, 0 failed, 2 unknown, 2 not-attempted\n");
+    expect(run.code).toBe(143);
+  });
+});
+
+describe("Ctrl+C while the input is still open (its writer is not part of the Ctrl+C)", () => {
+  it("a second Ctrl+C stops reading the input, prints the summary and exits 130", async () => {
+    server.reply((res: ServerResponse) => hang(res));
+    const args = ["delete", "-", "--yes", "--json", "--concurrency", "2", "--max-retries", "0"];
+    const cli = startCli([...args, "--base-url", server.url], { env });
+    cli.child.stdin?.write("o-1\no-2\no-3\n");
+    await until(() => server.requests.length === 2);
+    cli.child.kill("SIGINT");
+    await until(() => cli.stdout().includes('"o-3"'));
+    cli.child.kill("SIGINT");
+    const run = await cli.exited;
+    const outcomes = Object.fromEntries([...byId(run.stdout)].map(([id, line]) => [id, line.outcome]));
+    expect(outcomes).toEqual({ "o-1": "unknown", "o-2": "unknown", "o-3": "not-attempted" });
+    expect(run.stderr).toMatch(
+      /^Interrupted \(the rest of the input was not read\): 0 deleted, .*2 unknown, 1 not-attempted$/m,
+    );
+    expect(run.code).toBe(130);
+    cli.child.stdin?.end();
+  });
+});

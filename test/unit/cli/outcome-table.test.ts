@@ -25,8 +25,8 @@ describe("README outcomes table", () => {
     expect(exit0).toBe(ok);
   });
 
-  it("the exit codes are 0, 1, 2 and 130, and --help documents the same codes and outcomes", () => {
-    expect(exitRows).toEqual([0, 1, 2, 130]);
+  it("the exit codes are 0, 1, 2, 130 and 143, and --help documents the same codes and outcomes", () => {
+    expect(exitRows).toEqual([0, 1, 2, 130, 143]);
     const helpExits = HELP.slice(HELP.indexOf("Exit codes:"));
     for (const code of exitRows) expect(helpExits).toMatch(new RegExp(`^\\s+${code}\\s`, "m"));
     const helpOutcomes = HELP.slice(HELP.indexOf("Outcomes"), HELP.indexOf("Environment:"));
