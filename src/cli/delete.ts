@@ -33,12 +33,24 @@ function chain<T>(first: T[], source: AsyncIterator<T>) {
   return { iterator: all(), exhausted: () => exhausted };
 }
 
+type Answer = "yes" | "no" | "interrupted";
+
 /** Asks on the terminal; only loads readline when a question is actually asked. */
-async function confirm(io: CliIo, question: string): Promise<boolean> {
+async function confirm(io: CliIo, question: string): Promise<Answer> {
   const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: io.stdin, output: io.stderr });
+  let interrupted = false;
+  const ctrlC = new AbortController();
+  rl.once("SIGINT", () => {
+    interrupted = true;
+    ctrlC.abort();
+  });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    return /^y(es)?$/i.test((await rl.question(question, { signal: ctrlC.signal })).trim()) ? "yes" : "no";
+  } catch (error) {
+    // Ctrl+C or end of input (Ctrl+D) at the prompt: readline closes and rejects the question.
+    if ((error as Error)?.name === "AbortError") return interrupted ? "interrupted" : "no";
+    throw error;
   } finally {
     rl.close();
   }
@@ -50,7 +62,7 @@ async function count(source: AsyncIterator<unknown>): Promise<number> {
   return n;
 }
 
-/** The ids to delete, after the confirmation a batch needs; `undefined` when the answer was no. */
+/** The ids to delete, after the confirmation a batch needs; else the answer that was not yes. */
 async function confirmedIds(io: CliIo, options: DeleteOptions, source: AsyncIterator<string>) {
   const first = await take(source, 2);
   if (first.length === 0) throw new UsageError("no ids to delete: the input held only blank lines and comments");
@@ -63,7 +75,8 @@ async function confirmedIds(io: CliIo, options: DeleteOptions, source: AsyncIter
   }
   // Someone is at the terminal: the list is theirs to read and count before they answer.
   const all = [...first, ...(await take(source, Number.POSITIVE_INFINITY))];
-  if (!(await confirm(io, `Delete ${all.length} finetunes? This cannot be undone. [y/N] `))) return undefined;
+  const answer = await confirm(io, `Delete ${all.length} finetunes? This cannot be undone. [y/N] `);
+  if (answer !== "yes") return answer;
   return { ...chain(all, source), total: all.length };
 }
 
@@ -176,9 +189,9 @@ export async function deleteCommand(io: CliIo, options: DeleteOptions, loadLib: 
   // Configuration errors (no key, bad URL) come before any question or request.
   const client = lib && createCliClient(lib, io.env, options);
   const ids = await confirmedIds(io, options, readIds(from));
-  if (!ids) {
+  if (ids === "no" || ids === "interrupted") {
     io.stderr.write("Nothing deleted.\n");
-    return 2;
+    return ids === "no" ? 2 : 130;
   }
   if (!lib || !client) return dryRun(io, options, ids.iterator);
   return deleteBatch({ io, options, lib, client, ids });

@@ -22,7 +22,10 @@ function capture(isTTY: boolean) {
 }
 
 /** Runs the CLI at a fake terminal; `answer` is typed at the prompt, if one comes. */
-async function atTerminal(args: string[], options: { answer?: string; env?: Record<string, string> } = {}) {
+async function atTerminal(
+  args: string[],
+  options: { answer?: string; keys?: string; env?: Record<string, string> } = {},
+) {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   const stdout = capture(true);
   const stderr = capture(true);
@@ -34,7 +37,9 @@ async function atTerminal(args: string[], options: { answer?: string; env?: Reco
   };
   // Typed once the prompt is on screen, as a person would.
   stderr.stream.on("data", (chunk: Buffer) => {
-    if (options.answer !== undefined && chunk.toString().includes("[y/N]")) stdin.write(`${options.answer}\n`);
+    if (!chunk.toString().includes("[y/N]")) return;
+    if (options.answer !== undefined) stdin.write(`${options.answer}\n`);
+    if (options.keys !== undefined) stdin.write(options.keys);
   });
   const code = await run([...args, "--max-retries", "0", "--base-url", server.url], io);
   return { code, stdout: stdout.text(), stderr: stderr.text() };
@@ -52,6 +57,22 @@ describe("at a terminal", () => {
   it("sends nothing when the answer is not yes", async () => {
     server.reply(json(200, okBody()));
     const result = await atTerminal(["delete", "a", "b"], { answer: "n" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Nothing deleted.");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("Ctrl+C at the prompt sends nothing and exits 130, as Ctrl+C does everywhere else", async () => {
+    server.reply(json(200, okBody()));
+    const result = await atTerminal(["delete", "a", "b"], { keys: "\x03" });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("Nothing deleted.");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("end of input (Ctrl+D) at the prompt is a no: nothing sent, exit 2", async () => {
+    server.reply(json(200, okBody()));
+    const result = await atTerminal(["delete", "a", "b"], { keys: "\x04" });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Nothing deleted.");
     expect(server.requests).toHaveLength(0);
