@@ -80,6 +80,12 @@ function exitAfterFlush(code: number): void {
 }
 
 if (isMain()) {
+  // A reader that went away (`--help | head -0`, a closed stderr) is not the CLI's failure: without
+  // a listener its EPIPE is an uncaught exception with a stack trace and exit 1. Commands that
+  // must react to it (delete, list) watch the stream themselves.
+  const ignore = () => {};
+  process.stdout.on("error", ignore);
+  process.stderr.on("error", ignore);
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

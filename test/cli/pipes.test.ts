@@ -50,6 +50,23 @@ describe("a closed stdout", () => {
   });
 });
 
+describe("a reader gone before the CLI writes", () => {
+  it("--help into a closed stdout: no stack trace, exit 0", async () => {
+    const cli = startCli(["--help"]);
+    cli.child.stdout.destroy();
+    const run = await cli.exited;
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+  });
+
+  it("a usage error into a closed stderr still exits 2 (not a crash's 1)", async () => {
+    const cli = startCli(["bogus"]);
+    cli.child.stderr.destroy();
+    const run = await cli.exited;
+    expect(run.code).toBe(2);
+  });
+});
+
 describe("huge id lists", () => {
   it("130,000 ids from stdin and from a file (dry run: the whole list is read and printed)", async () => {
     const text = idList(130_000);
