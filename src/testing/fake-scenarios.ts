@@ -42,12 +42,38 @@ function checkBehaviour(behaviour: Behaviour): void {
     if (NAMED.has(behaviour)) return;
   } else if (typeof behaviour === "object" && behaviour !== null) {
     const { status } = behaviour;
-    if (Number.isInteger(status) && status >= 200 && status <= 599) return;
-    throw new TypeError(`scenario: status must be a whole number from 200 to 599, got ${String(status)}`);
+    if (!(Number.isInteger(status) && status >= 200 && status <= 599)) {
+      throw new TypeError(`scenario: status must be a whole number from 200 to 599, got ${String(status)}`);
+    }
+    checkSendable(behaviour);
+    return;
   }
   throw new TypeError(
     `scenario: behaviour must be { status, body?, headers? }, "timeout", "reset", "ambiguous" or "invalid-body", got ${JSON.stringify(behaviour)}`,
   );
+}
+
+/**
+ * An answer the transports could not send fails now, at `scenario()`, naming the culprit: later
+ * `fake.fetch` would reject as if the network failed and `listen()` would leave the request hanging.
+ */
+function checkSendable(answer: HttpAnswer): void {
+  try {
+    // The fetch standard's header rules; node:http's are the same for ASCII, stricter above it.
+    const headers = new Headers(answer.headers);
+    headers.forEach((value, name) => {
+      if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new TypeError(`invalid character in ${name}`);
+    });
+  } catch (error) {
+    throw new TypeError(
+      `scenario: headers ${JSON.stringify(answer.headers)} cannot be sent: ${(error as Error).message}`,
+    );
+  }
+  try {
+    if (typeof answer.body !== "string") JSON.stringify(answer.body);
+  } catch (error) {
+    throw new TypeError(`scenario: body cannot be sent as JSON: ${(error as Error).message}`);
+  }
 }
 
 export class Scenarios {

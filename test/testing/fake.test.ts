@@ -258,6 +258,16 @@ describe("scenarios: HTTP answers", () => {
     expect(() => fake.scenario("", "reset")).toThrow(/target/);
     expect(() => fake.scenario({ operation: "nope" }, "reset")).toThrow(/target/);
   });
+
+  it("refuses an answer it could not send up front (else: a false connection error, or a hung listen())", () => {
+    const fake = createFakeBfl({ finetunes: ["a"] });
+    expect(() => fake.scenario("a", { status: 429, headers: { "retry after": "1" } })).toThrow(/scenario: headers/);
+    expect(() => fake.scenario("a", { status: 429, headers: { "retry-after": "1\r\nx: y" } })).toThrow(
+      /scenario: headers/,
+    );
+    expect(() => fake.scenario("a", { status: 500, body: { n: 1n } })).toThrow(/scenario: body/);
+    expect(fake.finetunes).toEqual(["a"]);
+  });
 });
 
 describe("scenarios without an answer, through fake.fetch", () => {
