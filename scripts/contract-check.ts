@@ -96,7 +96,7 @@ function settings(argv: string[]): Settings | "help" {
   return { upstream, key: key || "contract-check-placeholder-key", timeoutMs, json: values.json };
 }
 
-async function send(proxyUrl: string, probe: Probe, timeoutMs: number): Promise<ProbeResult> {
+async function send(proxyUrl: string, probe: Probe, key: string, timeoutMs: number): Promise<ProbeResult> {
   try {
     const response = await fetch(`${proxyUrl}/v1/delete_finetune`, {
       method: "POST",
@@ -108,11 +108,14 @@ async function send(proxyUrl: string, probe: Probe, timeoutMs: number): Promise<
       body: JSON.stringify(probe.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // Redacted before anything is judged or cut to length: an echo of the key cut in two would
+    // no longer be the whole key, and its first half would be printed.
+    const violations = response.headers.get("sl-violations");
     const answer: Answer = {
       status: response.status,
       contentType: response.headers.get("content-type") ?? "",
-      violations: response.headers.get("sl-violations"),
-      body: await response.text(),
+      violations: violations === null ? null : redactText(violations, key),
+      body: redactText(await response.text(), key),
     };
     return judge(probe, answer);
   } catch (error) {
@@ -147,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
   let results: ProbeResult[];
   try {
     // Together, so that an upstream that never answers costs one wait, not one per probe.
-    results = await Promise.all(probes(key).map((probe) => send(proxy.url, probe, timeoutMs)));
+    results = await Promise.all(probes(key).map((probe) => send(proxy.url, probe, key, timeoutMs)));
   } finally {
     await proxy.close();
   }

@@ -108,6 +108,18 @@ describe.concurrent("contract:check", { timeout: 120_000 }, () => {
     expect(run.stdout).toContain("1 of 3 probes do not conform.");
   });
 
+  it("never prints part of the key either, when the echo straddles where the printed body is cut", async () => {
+    const key = "sk-test-secret-4711";
+    const { url } = await upstream((_seen, res) => {
+      // `{"detail":"` is 11 characters: the key starts 5 characters before the 300th.
+      reply(res, 500, { detail: `${"x".repeat(283)} ${key} echoed` });
+    });
+    const run = await check(url, { BFL_API_KEY: key });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`body: {"detail":"xxx`);
+    expect(run.stdout + run.stderr).not.toContain("sk-te");
+  });
+
   it("names loc, msg and type when a 422 comes in another shape", async () => {
     const { url } = await upstream(({ key, body }, res) => {
       if (key && !("finetune_id" in body))
