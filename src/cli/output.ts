@@ -56,6 +56,15 @@ function describeOther(outcome: IdOutcome): string {
   }
 }
 
+/**
+ * Text for one line of a terminal or a `grep`: control characters (line breaks, escape codes)
+ * from an id or a server's answer are shown escaped, as JSON would, so no id's line can be
+ * split into a forged one or repaint the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function summaryLine(counts: Counts): string {
   return Object.entries(counts)
     .map(([name, n]) => `${n} ${name}`)
@@ -122,8 +131,9 @@ export function createReporter(
       counts[outcome.outcome]++;
       clearProgress();
       if (options.json) out(`${JSON.stringify(outcome)}\n`);
-      else if (outcome.outcome === "deleted") out(`${colour(stdout, "deleted")} ${describeDeleted(outcome)}\n`);
-      else err(`${colour(stderr, outcome.outcome)} ${describeOther(outcome)}\n`);
+      else if (outcome.outcome === "deleted") {
+        out(`${colour(stdout, "deleted")} ${printable(describeDeleted(outcome))}\n`);
+      } else err(`${colour(stderr, outcome.outcome)} ${printable(describeOther(outcome))}\n`);
       drawProgress();
     },
     ready: outWriter.ready,

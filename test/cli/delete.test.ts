@@ -48,6 +48,24 @@ describe("bfl-finetune delete", () => {
     expect(run.stdout + run.stderr).not.toContain(TEST_KEY);
   });
 
+  it("text mode keeps one line per id whatever the server or the id holds: no forged lines, no escape codes", async () => {
+    server.reply((res, _n, req) => {
+      const id = idOf(req.body);
+      if (id === "refused") json(402, { detail: "no credits\nfailed other: forged\x1b[2K" })(res);
+      else json(200, { ...okBody(id), message: "done\rdeleted\nfailed ok-1: forged" })(res);
+    });
+    const args = ["delete", "ok-1", "refused", "ok\x1b]0;title\x07-2", "--yes", "--max-retries", "0"];
+    const run = await runCli([...args, "--base-url", server.url], { env });
+    const lines = (run.stdout + run.stderr).trim().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines.filter((l) => /^(deleted|failed) /.test(l)).map((l) => l.split(/[ :]/, 2).join(" "))).toEqual(
+      expect.arrayContaining(["deleted ok-1", "failed refused", "deleted ok\\u001b]0;title\\u0007-2"]),
+    );
+    // No control character but the line ends.
+    expect(run.stdout + run.stderr).not.toMatch(/(?!\n)\p{Cc}/u);
+    expect(run.code).toBe(1);
+  });
+
   it("--json prints one parseable object per id, and the summary on stderr", async () => {
     server.reply((res, _n, req) => byId(res, idOf(req.body)));
     const run = await runCli(["delete", "ok-1", "missing-2", "--json", "--yes", "--base-url", server.url], { env });
