@@ -35,7 +35,8 @@ The three probes are sent together, each waiting at most --timeout-ms for its an
 whole check takes about that wait plus Prism's start-up (itself bounded at 30 s).
 
 Options:
-  --upstream URL   Server to check (default ${SPEC_SERVER_URL}); https unless loopback
+  --upstream URL   Server to check (default ${SPEC_SERVER_URL}); https unless loopback; no
+                   user:password, ?query or #fragment (a path prefix is kept)
   --timeout-ms N   How long each probe waits for an answer, in ms (default ${DEFAULT_TIMEOUT_MS})
   --json           Print the results as one JSON object
   -h, --help       Show this help
@@ -81,6 +82,14 @@ function settings(argv: string[]): Settings | "help" {
     upstream = new URL(values.upstream);
   } catch {
     throw new UsageError(`--upstream must be an absolute URL, got ${JSON.stringify(values.upstream)}`);
+  }
+  // Prism would send credentials on and print them in every "no answer", and would move a query
+  // or fragment onto the probe's path: refused, as createBflClient refuses them in a baseUrl.
+  if (upstream.username || upstream.password) {
+    throw new UsageError(`--upstream must not hold a user name or password, got ${upstream.origin}`);
+  }
+  if (upstream.search || upstream.hash) {
+    throw new UsageError(`--upstream must not hold a ?query or #fragment, got ${upstream.origin}${upstream.pathname}`);
   }
   const loopback = isLoopbackHost(upstream.hostname);
   if (upstream.protocol !== "https:" && !(upstream.protocol === "http:" && loopback)) {

@@ -212,6 +212,20 @@ describe.concurrent("contract:check", { timeout: 120_000 }, () => {
     );
   });
 
+  it("refuses an upstream with credentials, a query or a fragment, without echoing the password", async () => {
+    const runs = await Promise.all(
+      ["http://user:pw-4711@127.0.0.1:1", "http://127.0.0.1:1/?q=1", "http://127.0.0.1:1/#f"].map((url) =>
+        check(url, {}, ["--timeout-ms", "500"]),
+      ),
+    );
+    for (const run of runs) {
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(/^contract:check: --upstream must not hold /);
+      expect(run.stderr).not.toContain("pw-4711");
+    }
+  });
+
   it("prints its help, and refuses an unknown flag with exit 2", async () => {
     const [help, unknown] = await Promise.all([
       runScript("scripts/contract-check.ts", ["--help"]),
