@@ -19,9 +19,10 @@ export function idOfListItem(item: unknown): { id: string } | { problem: string 
         ? [item.finetune_id, item.id].find((value) => typeof value === "string")
         : undefined;
   if (typeof candidate !== "string") return { problem: "not a string, nor an object with a string finetune_id or id" };
-  // One id per line: an id that is blank or would split or shift a line cannot be printed safely.
-  if (candidate.trim() === "" || candidate !== candidate.trim() || /[\r\n]/.test(candidate)) {
-    return { problem: "an id that is blank, has surrounding whitespace or spans lines" };
+  // One id per line: an id that is blank, would split or shift a line, or holds a control
+  // character (an escape code would reach the terminal) cannot be printed safely.
+  if (candidate.trim() === "" || candidate !== candidate.trim() || /[\p{Cc}\u2028\u2029]/u.test(candidate)) {
+    return { problem: "an id that is blank, has surrounding whitespace or control characters, or spans lines" };
   }
   return { id: candidate };
 }

@@ -51,8 +51,17 @@ describe("bfl-finetune list", () => {
       "bfl-finetune: list item 3 skipped, not a string, nor an object with a string finetune_id or id: 42",
       "bfl-finetune: list item 4 skipped, not a string, nor an object with a string finetune_id or id: null",
       'bfl-finetune: list item 5 skipped, not a string, nor an object with a string finetune_id or id: {"name":"x"}',
-      'bfl-finetune: list item 6 skipped, an id that is blank, has surrounding whitespace or spans lines: "a\\nb"',
+      'bfl-finetune: list item 6 skipped, an id that is blank, has surrounding whitespace or control characters, or spans lines: "a\\nb"',
     ]);
+    expect(run.code).toBe(1);
+  });
+
+  it("never prints an id holding a control character (an escape code would reach the terminal)", async () => {
+    server.reply(json(200, { finetunes: ["ft-a", "ft-\u001b]0;owned\u0007b", "ft-\u0000c"] }));
+    const run = await runCli(["list", "--base-url", server.url], { env });
+    expect(run.stdout).toBe("ft-a\n");
+    expect(run.stderr.trim().split("\n")).toHaveLength(2);
+    expect(run.stderr).toContain("list item 1 skipped, an id that is blank, has surrounding whitespace or");
     expect(run.code).toBe(1);
   });
 
