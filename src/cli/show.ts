@@ -2,12 +2,15 @@
 import type { ShowOptions } from "./args.js";
 import type { CliIo } from "./io.js";
 import { createCliClient, type Lib } from "./library.js";
-import { lineWriter } from "./output.js";
+import { lineWriter, printable } from "./output.js";
 
-/** `key: value`, a value that is not a string as JSON, so every detail stays on one line. */
+/**
+ * `key: value`, a value that is not a string as JSON, so every detail stays on one line; other
+ * control characters (escape codes) are shown escaped rather than sent to the terminal.
+ */
 export function detailLines(details: Record<string, unknown>): string[] {
-  return Object.entries(details).map(
-    ([key, value]) => `${key}: ${typeof value === "string" ? value.replace(/[\r\n]+/g, " ") : JSON.stringify(value)}`,
+  return Object.entries(details).map(([key, value]) =>
+    printable(`${key}: ${typeof value === "string" ? value.replace(/[\r\n]+/g, " ") : JSON.stringify(value)}`),
   );
 }
 

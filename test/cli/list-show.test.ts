@@ -97,6 +97,13 @@ describe("bfl-finetune show", () => {
     ]);
   });
 
+  it("keeps escape codes from the server's details off the terminal, in keys and values", async () => {
+    server.reply(json(200, { finetune_details: { "mode\u001b[2J": "a\u001b]0;owned\u0007\nb" } }));
+    const run = await runCli(["show", "ft-1", "--base-url", server.url], { env });
+    expect(run.stdout).toBe("mode\\u001b[2J: a\\u001b]0;owned\\u0007 b\n");
+    expect(run.code).toBe(0);
+  });
+
   it("--json prints the server's answer", async () => {
     server.reply(json(200, details));
     const run = await runCli(["show", "ft-1", "--json", "--base-url", server.url], { env });
