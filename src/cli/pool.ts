@@ -41,11 +41,3 @@ export async function runPool<T>(
   await Promise.all(Array.from({ length: options.limit }, worker));
   if (sourceError) throw sourceError.error;
 }
-
-/** {@link runPool} over an array, never stopping early (the benchmark's in-process batches). */
-export function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  const source = (async function* () {
-    yield* items;
-  })();
-  return runPool(source, task, { limit, stopped: () => false });
-}
