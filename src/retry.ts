@@ -2,7 +2,6 @@
  * The retry policy, pure: which answers are worth another try and how long to wait. The loop that
  * applies it is in transport.ts; waits the server asks for through 429s are rate-limit.ts's.
  */
-import { BflApiError, BflConnectionError, type BflError } from "./errors.js";
 
 /** How retries back off. Tests shrink the delays here rather than patching timers. */
 export interface BackoffOptions {
@@ -34,12 +33,6 @@ export function isRetryableAnswer(status: number, headers: Headers): boolean {
   if (hint === "true") return true;
   if (hint === "false") return false;
   return status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
-/** Whether a failure may succeed if repeated: connection failures and timeouts always are. */
-export function isRetryable(error: BflError): boolean {
-  if (error instanceof BflApiError) return isRetryableAnswer(error.status, error.headers);
-  return error instanceof BflConnectionError;
 }
 
 /**
