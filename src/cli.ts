@@ -12,6 +12,7 @@ import type { Lib } from "./cli/library.js";
 import { listCommand } from "./cli/list.js";
 import { showCommand } from "./cli/show.js";
 import { isUsageError } from "./cli/usage-error.js";
+import { oneLine } from "./utils/one-line.js";
 import { VERSION } from "./version.js";
 
 export type { CliIo } from "./cli/io.js";
@@ -21,9 +22,6 @@ const defaultIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr:
 // Loaded only when a command calls the API, so `--help` and `--version` start without the client.
 // Kept external by the build: the CLI uses dist/index.js rather than a bundled second copy.
 const loadLib = (): Promise<Lib> => import("./index.js");
-
-/** Failures print one line each, whatever a server put in its error text. */
-const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 
 /** Runs the CLI with `argv` (without node and the script) and resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {

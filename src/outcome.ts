@@ -8,6 +8,7 @@
  */
 import { BflAbortError, BflApiError, BflError, BflNotFoundError, BflResponseValidationError } from "./errors.js";
 import type { DeleteFinetuneResponse } from "./types.js";
+import { oneLine } from "./utils/one-line.js";
 
 /** Every outcome, in the order reports list them. */
 export const DELETE_OUTCOMES = ["deleted", "already-gone", "failed", "unknown", "not-attempted"] as const;
@@ -56,9 +57,6 @@ export function deletedOutcome(result: DeleteFinetuneResponse): DeleteOutcome {
 export function notAttemptedOutcome(reason = "not sent: the batch was interrupted"): DeleteOutcome {
   return { outcome: "not-attempted", ok: false, status: null, error: { name: "NotAttempted", message: reason } };
 }
-
-/** Error texts are printed one per line, whatever a server put in them. */
-const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 
 function describeError(error: unknown): { name: string; message: string } {
   if (error instanceof BflApiError) return { name: error.name, message: oneLine(error.message) };
