@@ -8,7 +8,7 @@ import { isObject } from "../utils/is-object.js";
 import type { ApiOptions } from "./args.js";
 import type { CliIo } from "./io.js";
 import { createCliClient, type Lib } from "./library.js";
-import { lineWriter } from "./output.js";
+import { CONTROL_CHARACTERS, lineWriter } from "./output.js";
 
 /** The id an item of the list stands for, or why there is none. */
 export function idOfListItem(item: unknown): { id: string } | { problem: string } {
@@ -21,7 +21,7 @@ export function idOfListItem(item: unknown): { id: string } | { problem: string 
   if (typeof candidate !== "string") return { problem: "not a string, nor an object with a string finetune_id or id" };
   // One id per line: an id that is blank, would split or shift a line, or holds a control
   // character (an escape code would reach the terminal) cannot be printed safely.
-  if (candidate.trim() === "" || candidate !== candidate.trim() || /[\p{Cc}\u2028\u2029]/u.test(candidate)) {
+  if (candidate.trim() === "" || candidate !== candidate.trim() || candidate.search(CONTROL_CHARACTERS) !== -1) {
     return { problem: "an id that is blank, has surrounding whitespace or control characters, or spans lines" };
   }
   return { id: candidate };

@@ -56,13 +56,16 @@ function describeOther(outcome: IdOutcome): string {
   }
 }
 
+/** Characters that break a line or drive a terminal: C0/C1 controls and the Unicode line separators. */
+export const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/gu;
+
 /**
  * Text for one line of a terminal or a `grep`: control characters (line breaks, escape codes)
  * from an id or a server's answer are shown escaped, as JSON would, so no id's line can be
  * split into a forged one or repaint the terminal.
  */
 export function printable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(CONTROL_CHARACTERS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export function summaryLine(counts: Counts): string {
