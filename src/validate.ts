@@ -35,10 +35,15 @@ export function validate(schema: Schema, value: unknown, components: Components)
   return check(schema, value, "", components);
 }
 
+/** The component schema a `$ref` (`#/components/schemas/NAME`) names, if `components` has it. */
+export function refTarget(ref: string, components: Components): Schema | undefined {
+  const name = ref.slice(ref.lastIndexOf("/") + 1);
+  return Object.hasOwn(components, name) ? components[name] : undefined;
+}
+
 function check(schema: Schema, value: unknown, path: string, components: Components): ResponseIssue[] {
   if (schema.$ref !== undefined) {
-    const name = schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1);
-    const target = Object.hasOwn(components, name) ? components[name] : undefined;
+    const target = refTarget(schema.$ref, components);
     return target ? check(target, value, path, components) : [{ path, message: `unknown schema ${schema.$ref}` }];
   }
   if (schema.type !== undefined) {

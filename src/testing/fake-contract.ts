@@ -4,7 +4,7 @@
  * come from the spec and never from hand-written copies.
  */
 import { errorResponses, examples, requests, responses, schemas } from "../../generated/contract.js";
-import type { Components, Schema } from "../validate.js";
+import { type Components, refTarget, type Schema } from "../validate.js";
 
 /** One operation as generated/contract.ts describes it. */
 export interface OperationSpec {
@@ -58,6 +58,6 @@ export function findOperation(
 /** A component schema behind `$ref`s, for reading the shape of a body (validation has its own). */
 export function resolveSchema(schema: Schema): Schema {
   if (schema.$ref === undefined) return schema;
-  const target = SCHEMAS[schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1)];
+  const target = refTarget(schema.$ref, SCHEMAS);
   return target ? resolveSchema(target) : schema;
 }
