@@ -1,7 +1,7 @@
 /**
- * Abort listeners without piling them on a shared signal. One signal may be shared by thousands
- * of calls (the CLI passes one to every delete): each gets a single real listener, registered the
- * first time, that fans out to whoever is subscribed now. Node warns past 10 listeners, and
+ * Abort listeners without piling them on a shared signal. A caller may pass one signal to
+ * thousands of calls: it gets a single real listener, registered the first time, that fans out
+ * to whoever is subscribed now. Node warns past 10 listeners, and
  * `AbortSignal.any` is not used because on Node 20 a composed signal can be collected while a
  * request still depends on it, and then never aborts.
  */
