@@ -8,10 +8,11 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import createClient from "openapi-fetch";
-import { isUsageError, UsageError } from "../src/cli/usage-error.js";
+import { UsageError } from "../src/cli/usage-error.js";
 import type { paths } from "../src/types.js";
 import { type Batch, batchOn, bundleSize, coldStart, compare, timeToFirstAnswer } from "./bench/measure.js";
 import { DELETE_PATH, forkServer, startServer } from "./bench/server.js";
+import { exitWith } from "./lib/script-io.js";
 
 const HELP = `Usage: npm run bench -- [--json FILE] [--repeats N] [--runs N] [--strict]
 
@@ -261,12 +262,4 @@ async function main(argv: string[]): Promise<number> {
   return values.strict && met < targets.length ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = isUsageError(error) ? 2 : 1;
-  },
-);
+exitWith("bench", main(process.argv.slice(2)));

@@ -12,12 +12,13 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { isUsageError, UsageError } from "../src/cli/usage-error.js";
+import { UsageError } from "../src/cli/usage-error.js";
 import { isLoopbackHost, SPEC_SERVER_URL } from "../src/config.js";
 import { redactText } from "../src/redact.js";
 import { specPath, startPrism } from "../src/testing/index.js";
 import { VERSION } from "../src/version.js";
 import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes, timedOut } from "./lib/drift-probes.js";
+import { exitWith } from "./lib/script-io.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Node's timers cut anything longer to 1 ms. */
@@ -171,12 +172,4 @@ async function main(argv: string[]): Promise<number> {
   return results.every((r) => r.conforms) ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`contract:check: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = isUsageError(error) ? 2 : 1;
-  },
-);
+exitWith("contract:check", main(process.argv.slice(2)));

@@ -3,6 +3,7 @@
  * so a test can run the script in its own process and read what it printed, as a user would.
  */
 import { pathToFileURL } from "node:url";
+import { isUsageError } from "../../src/cli/usage-error.js";
 
 export interface ScriptIo {
   out(line: string): void;
@@ -19,4 +20,20 @@ export const consoleIo: ScriptIo = {
 export function isEntry(moduleUrl: string): boolean {
   const entry = process.argv[1];
   return entry !== undefined && moduleUrl === pathToFileURL(entry).href;
+}
+
+/**
+ * Ends the process with what `main` resolves to; a thrown error prints `name: message` and exits
+ * 2 when it is a usage mistake, else 1.
+ */
+export function exitWith(name: string, main: Promise<number>): void {
+  main.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      consoleIo.err(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = isUsageError(error) ? 2 : 1;
+    },
+  );
 }
