@@ -206,13 +206,19 @@ export interface BflClientOptions {
   allowInsecureHttp?: boolean;
   /** Time allowed for each attempt, headers and body (default 60000 ms). */
   timeoutMs?: number;
-  /** Retries after the first attempt (default 2). Waits asked for by 429s are not counted. */
+  /**
+   * Retries after the first attempt (default 2). Waits for 429s are not counted, except that
+   * `0` means one attempt: a 429 then throws at once (unless `rateLimit.maxTotalWaitMs` is given).
+   */
   maxRetries?: number;
   /** Most attempts in flight at once on this client (default unlimited); 429s lower it for a while. */
   maxConcurrency?: number;
   /** Backoff tuning; mostly for tests. */
   backoff?: BackoffOptions;
-  /** Rate-limit handling: `maxTotalWaitMs` bounds the 429 waits of one call (default 120000). */
+  /**
+   * Rate-limit handling: `maxTotalWaitMs` bounds the 429 waits of one call (default 120000, or 0
+   * for a call with `maxRetries: 0`).
+   */
   rateLimit?: { maxTotalWaitMs?: number };
   /** A `fetch` to send requests with (default the global one). */
   fetch?: (request: Request) => Promise<Response>;
@@ -245,8 +251,8 @@ export interface ClientSettings {
   timeoutMs: number;
   /** Retries and backoff; the backoff also paces the rate-limit gate's holds. */
   policy: RetryPolicy;
-  /** Most time one call may spend waiting out its own 429s. */
-  maxRateLimitWaitMs: number;
+  /** Most time one call may spend waiting out its own 429s; undefined: see `rateLimitBudget`. */
+  maxRateLimitWaitMs: number | undefined;
   /** Most attempts in flight at once; undefined for unlimited. */
   maxConcurrency: number | undefined;
   headers: Record<string, string> | undefined;
@@ -270,12 +276,14 @@ export function clientSettings(options: BflClientOptions): ClientSettings {
   checkDelay("backoff.maxDelayMs", backoff.maxDelayMs, 0);
   checkDelay("backoff.maxRetryAfterMs", backoff.maxRetryAfterMs, 0);
   const headers = checkHeaders("headers", options.headers);
+  const maxTotalWaitMs = options.rateLimit?.maxTotalWaitMs;
   return {
     apiKey,
     baseUrl,
     timeoutMs: checkDelay("timeoutMs", options.timeoutMs ?? 60_000, 1),
     policy: { ...backoff, maxRetries: checkCount("maxRetries", options.maxRetries ?? 2, 0, MAX_RETRIES) },
-    maxRateLimitWaitMs: checkDelay("rateLimit.maxTotalWaitMs", options.rateLimit?.maxTotalWaitMs ?? 120_000, 0),
+    maxRateLimitWaitMs:
+      maxTotalWaitMs === undefined ? undefined : checkDelay("rateLimit.maxTotalWaitMs", maxTotalWaitMs, 0),
     maxConcurrency:
       options.maxConcurrency === undefined ? undefined : checkCount("maxConcurrency", options.maxConcurrency, 1),
     headers,

@@ -199,7 +199,10 @@ export class BflRateLimitError extends BflApiError {
   static {
     BflRateLimitError.prototype.name = "BflRateLimitError";
   }
-  /** How long the server asked to wait, from `retry-after-ms` or `Retry-After`. */
+  /**
+   * How long to keep away: the wait the server asked for (`retry-after-ms` or `Retry-After`), else
+   * the hold this 429 put on the client's later calls (its backoff); undefined when neither applies.
+   */
   readonly retryAfterMs: number | undefined;
 
   constructor(init: ApiErrorInit, retryAfterMs: number | undefined) {

@@ -14,8 +14,20 @@ export interface BackoffOptions {
 }
 
 export interface RetryPolicy extends Required<BackoffOptions> {
-  /** Retries after the first attempt; 0 disables retrying. 429 waits are not counted here. */
+  /** Retries after the first attempt; 0 means one attempt. 429 waits are not counted here. */
   maxRetries: number;
+}
+
+/** How long one call may wait out its own 429s when the client's options do not say. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 120_000;
+
+/**
+ * How long one call may wait out its own 429s: the client's `rateLimit.maxTotalWaitMs` when
+ * given, else none for a call of one attempt (`maxRetries: 0`: a caller with its own deadline
+ * gets the 429 at once), else {@link DEFAULT_RATE_LIMIT_WAIT_MS}.
+ */
+export function rateLimitBudget(maxTotalWaitMs: number | undefined, maxRetries: number): number {
+  return maxTotalWaitMs ?? (maxRetries === 0 ? 0 : DEFAULT_RATE_LIMIT_WAIT_MS);
 }
 
 export const DEFAULT_BACKOFF: Required<BackoffOptions> = {

@@ -24,7 +24,7 @@ import {
 import type { Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
-import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, retryDelay } from "./retry.js";
+import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, rateLimitBudget, retryDelay } from "./retry.js";
 import { attemptSignal } from "./timeout.js";
 import { settleBy } from "./utils/abort.js";
 import { delay } from "./utils/delay.js";
@@ -34,8 +34,8 @@ export interface TransportSettings {
   baseUrl: string;
   timeoutMs: number;
   policy: RetryPolicy;
-  /** Most time one call may spend waiting out its own 429s. */
-  maxRateLimitWaitMs: number;
+  /** Most time one call may spend waiting out its own 429s; undefined: {@link rateLimitBudget}. */
+  maxRateLimitWaitMs: number | undefined;
   gate: RateLimitGate;
   /** A custom fetch; the global one when undefined. */
   fetch: ((request: Request) => Promise<Response>) | undefined;
@@ -100,6 +100,8 @@ interface Call {
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
   readonly policy: RetryPolicy;
+  /** Most time this call may spend waiting out its own 429s. */
+  readonly rateLimitBudgetMs: number;
   readonly options: CallOptions;
   readonly record: CallRecord;
   /** Retries spent (429s that held the client are not counted). */
@@ -162,7 +164,8 @@ async function startCall(
   const headers = new Headers(request.headers);
   headers.set("x-key", apiKey);
   const body = request.body ? await request.arrayBuffer() : null;
-  const { maxRetries } = options;
+  const policy =
+    options.maxRetries === undefined ? settings.policy : { ...settings.policy, maxRetries: options.maxRetries };
   return {
     settings,
     log,
@@ -173,7 +176,8 @@ async function startCall(
     // per call); `raw` callers' signals are on the request.
     signal: options.signal ?? request.signal,
     timeoutMs: options.timeoutMs ?? settings.timeoutMs,
-    policy: maxRetries === undefined ? settings.policy : { ...settings.policy, maxRetries },
+    policy,
+    rateLimitBudgetMs: rateLimitBudget(settings.maxRateLimitWaitMs, policy.maxRetries),
     options,
     record,
     retries: 0,
@@ -269,14 +273,15 @@ function afterAnswer(call: Call, { response, text }: { response: Response; text:
   // A wait longer than the client honours fails this call at once; it does not stall the others.
   const held = slot.release({ status, retryAfterMs: tooLong ? 0 : retryAfterMs });
   if (response.ok) return { done: response };
-  const error = apiError(call, response, text);
+  // A 429 says how long to keep away: the server's wait, else the hold it put on this client.
+  const error = apiError(call, response, text, held || asked);
   call.record.failure = error;
   if (!isRetryableAnswer(status, headers)) return { done: response };
   if (status === 429 && held > 0) {
     // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
     // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
     call.rateLimitWaitedMs += held;
-    if (tooLong || call.rateLimitWaitedMs > call.settings.maxRateLimitWaitMs) return { done: response };
+    if (tooLong || call.rateLimitWaitedMs > call.rateLimitBudgetMs) return { done: response };
     return { retryIn: 0, reason: error.message, shownMs: held };
   }
   const wait = retryDelay(++call.retries, headers, call.policy);
@@ -313,8 +318,8 @@ function connectionError(call: Call, cause: unknown, timedOut: boolean): BflErro
   return error;
 }
 
-/** The typed error for an error answer, its body and headers redacted. */
-function apiError(call: Call, response: Response, text: string): BflApiError {
+/** The typed error for an error answer, its body and headers redacted; `retryAfterMs` for a 429. */
+function apiError(call: Call, response: Response, text: string, retryAfterMs: number | undefined): BflApiError {
   const { apiKey } = call.settings;
   let body: unknown = text === "" ? undefined : truncate(redactText(text, apiKey));
   try {
@@ -322,7 +327,7 @@ function apiError(call: Call, response: Response, text: string): BflApiError {
   } catch {}
   const headers = redactHeaders(response.headers, apiKey);
   const init = { status: response.status, statusText: response.statusText, headers, body, ...call.record.facts() };
-  return apiErrorFor(init, parseRetryAfter(response.headers));
+  return apiErrorFor(init, retryAfterMs);
 }
 
 function connectionMessage(cause: unknown, baseUrl: string, apiKey: string): string {

@@ -1,9 +1,11 @@
 /**
  * The library as the CLI sees it. src/cli.ts loads it with `import("./index.js")`, which the
  * build keeps external so the CLI uses dist/index.js instead of bundling a second client (and a
- * second set of error classes); the commands receive it from there, so only types are imported here.
+ * second set of error classes); the commands receive it from there, so only types (and one
+ * constant) are imported here.
  */
 import type * as Library from "../index.js";
+import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../retry.js";
 import type { ApiOptions } from "./args.js";
 
 export type Lib = typeof Library;
@@ -20,5 +22,8 @@ export function createCliClient(lib: Lib, env: Env, options: ApiOptions & { conc
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
     ...(options.concurrency === undefined ? {} : { maxConcurrency: options.concurrency }),
+    // A 429 paces the batch, whatever --max-retries says: the CLI waits it out (the library's
+    // `maxRetries: 0` alone would make it a failure at once).
+    rateLimit: { maxTotalWaitMs: DEFAULT_RATE_LIMIT_WAIT_MS },
   });
 }

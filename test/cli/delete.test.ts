@@ -30,6 +30,17 @@ describe("bfl-finetune delete", () => {
     ]);
   });
 
+  it("--max-retries 0 still waits out a 429: the server pacing a batch is not a failure", async () => {
+    server.reply((res, n, req) =>
+      n === 1
+        ? json(429, { detail: "Too many active tasks" }, { "retry-after-ms": "50" })(res)
+        : byId(res, idOf(req.body)),
+    );
+    const run = await runCli(["delete", "paced", "--max-retries", "0", "--base-url", server.url], { env });
+    expect(run.stderr).toBe("Summary: 1 deleted, 0 already-gone, 0 failed, 0 unknown, 0 not-attempted\n");
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("mixed success and failure exits 1 with one line per failure and a summary, never the key", async () => {
     server.reply((res, _n, req) => byId(res, idOf(req.body)));
     const ids = ["ok-1", "missing-2", "ok-3", "missing-4"];

@@ -4,7 +4,8 @@
  */
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { clientFor } from "../helpers/client.js";
+import { BflRateLimitError } from "../../src/index.js";
+import { clientFor, rejectionOf } from "../helpers/client.js";
 import { json, okBody, useFaultServer } from "../helpers/fault-server.js";
 
 const server = useFaultServer();
@@ -80,4 +81,57 @@ describe("a 429 that asks for no wait", () => {
     expect(error).toMatchObject({ name: "BflRateLimitError", attempts: 3 });
     expect(server.requests).toHaveLength(3);
   }, 5000);
+});
+
+/** Answers the first request 429 (with `headers`), every later one 200; records when each came. */
+function onceLimited(headers: Record<string, string>): number[] {
+  const times: number[] = [];
+  server.reply((res, n) => {
+    times.push(Date.now());
+    (n === 1 ? json(429, { detail: "Too many active tasks" }, headers) : json(200, okBody()))(res);
+  });
+  return times;
+}
+
+describe("maxRetries: 0 is one attempt, 429 included", () => {
+  it.each([
+    ["with Retry-After", { "retry-after": "1" }, {}],
+    ["without a wait", {}, { maxRetries: 0, backoff: { initialDelayMs: 400, maxDelayMs: 400 } }],
+  ])(
+    "%s: rejects after one request with retryAfterMs; the client's next call waits it out",
+    async (_, headers, options) => {
+      const times = onceLimited(headers);
+      const client = clientFor(server, { maxRetries: 0, ...options });
+      const error = (await rejectionOf(client.deleteFinetune("ft"))) as BflRateLimitError;
+      expect(error).toBeInstanceOf(BflRateLimitError);
+      expect(error.attempts).toBe(1);
+      // Had the call waited, it would have asked again before rejecting.
+      expect(server.requests).toHaveLength(1);
+      expect(error.retryAfterMs).toBeGreaterThan(0);
+      await client.deleteFinetune("ft");
+      expect(server.requests).toHaveLength(2);
+      // The gate held the client from when the 429 came back, which is after the server sent it.
+      expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual((error.retryAfterMs as number) - 20);
+    },
+  );
+
+  it("a call's own maxRetries: 0 is one attempt on a client that retries", async () => {
+    onceLimited({ "retry-after-ms": "200" });
+    const error = (await rejectionOf(clientFor(server).deleteFinetune("ft", { maxRetries: 0 }))) as BflRateLimitError;
+    expect(error).toMatchObject({ name: "BflRateLimitError", attempts: 1, retryAfterMs: 200 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("with rateLimit.maxTotalWaitMs given, maxRetries: 0 still waits out 429s (as the CLI does)", async () => {
+    onceLimited({ "retry-after-ms": "50" });
+    const client = clientFor(server, { maxRetries: 0, rateLimit: { maxTotalWaitMs: 5000 } });
+    await expect(client.deleteFinetune("ft")).resolves.toEqual(okBody());
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("maxRetries: 1 waits out more 429s than it has retries: they are not counted", async () => {
+    server.reply((res, n) => (n <= 3 ? json(429, {}, { "retry-after-ms": "20" }) : json(200, okBody()))(res));
+    await expect(clientFor(server, { maxRetries: 1 }).deleteFinetune("ft")).resolves.toEqual(okBody());
+    expect(server.requests).toHaveLength(4);
+  });
 });

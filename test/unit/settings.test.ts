@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { callSettings, clientSettings } from "../../src/config.js";
 import { BflConfigurationError } from "../../src/errors.js";
-import { DEFAULT_BACKOFF } from "../../src/retry.js";
+import { DEFAULT_BACKOFF, DEFAULT_RATE_LIMIT_WAIT_MS, rateLimitBudget } from "../../src/retry.js";
 
 describe("clientSettings", () => {
   it("fills what the options leave out from the defaults and the given env, not process.env", () => {
@@ -39,6 +39,15 @@ describe("clientSettings", () => {
     expect(settings.policy).toMatchObject({ maxRetries: 0, initialDelayMs: 1, maxDelayMs: DEFAULT_BACKOFF.maxDelayMs });
     expect(settings.log).toBe(logger);
     expect(settings.headers).toEqual({ "x-trace": "t" });
+  });
+});
+
+describe("rateLimitBudget", () => {
+  it("is none for a call of one attempt unless the client gives one, else the default", () => {
+    expect(rateLimitBudget(undefined, 0)).toBe(0);
+    expect(rateLimitBudget(undefined, 1)).toBe(DEFAULT_RATE_LIMIT_WAIT_MS);
+    expect(rateLimitBudget(5000, 0)).toBe(5000);
+    expect(rateLimitBudget(0, 3)).toBe(0);
   });
 });
 
