@@ -17,7 +17,16 @@ import { isLoopbackHost, SPEC_SERVER_URL } from "../src/config.js";
 import { redactText } from "../src/redact.js";
 import { specPath, startPrism } from "../src/testing/index.js";
 import { VERSION } from "../src/version.js";
-import { type Answer, judge, noAnswer, type Probe, type ProbeResult, probes, timedOut } from "./lib/drift-probes.js";
+import {
+  type Answer,
+  judge,
+  noAnswer,
+  type Probe,
+  type ProbeResult,
+  probes,
+  shownResult,
+  timedOut,
+} from "./lib/drift-probes.js";
 import { exitWith } from "./lib/script-io.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -106,7 +115,7 @@ function settings(argv: string[]): Settings | "help" {
   return { upstream, key: key || "contract-check-placeholder-key", timeoutMs, json: values.json };
 }
 
-async function send(proxyUrl: string, probe: Probe, key: string, timeoutMs: number): Promise<ProbeResult> {
+async function send(proxyUrl: string, probe: Probe, timeoutMs: number): Promise<ProbeResult> {
   try {
     const response = await fetch(`${proxyUrl}/v1/delete_finetune`, {
       method: "POST",
@@ -118,14 +127,13 @@ async function send(proxyUrl: string, probe: Probe, key: string, timeoutMs: numb
       body: JSON.stringify(probe.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    // Redacted before anything is judged or cut to length: an echo of the key cut in two would
-    // no longer be the whole key, and its first half would be printed.
-    const violations = response.headers.get("sl-violations");
+    // Judged as it came (a key redacted in the text could break the JSON being judged); the key
+    // is redacted in the result, before anything is cut or printed (shownResult).
     const answer: Answer = {
       status: response.status,
       contentType: response.headers.get("content-type") ?? "",
-      violations: violations === null ? null : redactText(violations, key),
-      body: redactText(await response.text(), key),
+      violations: response.headers.get("sl-violations"),
+      body: await response.text(),
     };
     return judge(probe, answer);
   } catch (error) {
@@ -160,15 +168,18 @@ async function main(argv: string[]): Promise<number> {
   let results: ProbeResult[];
   try {
     // Together, so that an upstream that never answers costs one wait, not one per probe.
-    results = await Promise.all(probes(key).map((probe) => send(proxy.url, probe, key, timeoutMs)));
+    results = await Promise.all(probes(key).map((probe) => send(proxy.url, probe, timeoutMs)));
   } finally {
     await proxy.close();
   }
-  const output = json
-    ? JSON.stringify({ upstream: upstream.origin, ok: results.every((r) => r.conforms), results }, null, 2)
-    : renderText(results, upstream.origin);
   // An upstream may echo the key in a body; it is never printed.
-  console.log(redactText(output, key));
+  const shown = results.map((result) => shownResult(result, key));
+  const origin = redactText(upstream.origin, key);
+  console.log(
+    json
+      ? JSON.stringify({ upstream: origin, ok: results.every((r) => r.conforms), results: shown }, null, 2)
+      : renderText(shown, origin),
+  );
   return results.every((r) => r.conforms) ? 0 : 1;
 }
 

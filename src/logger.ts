@@ -1,6 +1,6 @@
 /**
  * Structured, opt-in logging. Events carry a level, a message and plain fields; they never carry
- * headers, so the API key cannot reach a log.
+ * headers, and the transport redacts the key in every field before a logger sees the event.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 

@@ -21,7 +21,7 @@ import {
   BflTimeoutError,
   truncate,
 } from "./errors.js";
-import type { Logger } from "./logger.js";
+import type { LogEvent, Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
 import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, rateLimitBudget, retryDelay } from "./retry.js";
@@ -117,7 +117,7 @@ type Attempt = { response: Response; text: string } | { cause: unknown; timedOut
 type Next = { done: Response } | { fail: BflError } | { retryIn: number; reason: string; shownMs: number };
 
 export function createTransport(settings: TransportSettings): Transport {
-  const log = safeLogger(settings.log);
+  const log = safeLogger(settings.log, settings.apiKey);
   return async function send(request, options = {}, record = new CallRecord()) {
     const call = await startCall(settings, log, request, options, record);
     for (;;) {
@@ -131,13 +131,17 @@ export function createTransport(settings: TransportSettings): Transport {
   };
 }
 
-/** A logger that throws must not change what a call reports nor keep its gate slot. */
-function safeLogger(logger: Logger | undefined): Logger | undefined {
+/**
+ * The logger as the steps call it: each event with the key redacted in its values, before any
+ * logger serialises it (redacting the text after would break it for a key such as `"`), and a
+ * logger that throws ignored: it must not change what a call reports nor keep its gate slot.
+ */
+function safeLogger(logger: Logger | undefined, apiKey: string): Logger | undefined {
   return (
     logger &&
     ((event) => {
       try {
-        logger(event);
+        logger(redactValue(event, apiKey) as LogEvent);
       } catch {}
     })
   );

@@ -3,6 +3,7 @@
  * judged. Every probe is harmless: the only delete names a random id that cannot exist.
  */
 import { randomUUID } from "node:crypto";
+import { redactValue } from "../../src/redact.js";
 
 /** One entry of Prism's `sl-violations` header. */
 export interface Violation {
@@ -47,7 +48,7 @@ export interface ProbeResult {
   conforms: boolean;
   violations: Finding[];
   notes: string[];
-  /** The start of the answer's body, when it does not conform. */
+  /** The answer's body, when it does not conform (whole: {@link shownResult} cuts it). */
   body?: string;
 }
 
@@ -161,7 +162,7 @@ export function judge(probe: Probe, answer: Answer): ProbeResult {
   try {
     all = parseViolations(answer.violations);
   } catch {
-    findings.push({ field: "sl-violations", message: `unreadable: ${answer.violations?.slice(0, 200)}` });
+    findings.push({ field: "sl-violations", message: `unreadable: ${answer.violations}` });
   }
   let declared: string | undefined;
   for (const v of all) {
@@ -193,8 +194,24 @@ export function judge(probe: Probe, answer: Answer): ProbeResult {
     conforms: findings.length === 0,
     violations: findings,
     notes,
-    ...(findings.length > 0 ? { body: answer.body.slice(0, 300) } : {}),
+    ...(findings.length > 0 ? { body: answer.body } : {}),
   };
+}
+
+/** Most characters of a body or a finding shown: enough to recognise, never a whole page. */
+const SHOWN_CHARS = 300;
+const cut = (text: string) => text.slice(0, SHOWN_CHARS);
+
+/**
+ * A result as printed, in text or JSON: the key redacted in every value first, then bodies and
+ * findings cut. Values, never the printed text: a key that is also a JSON token (`"`, `:`) would
+ * break the JSON. Redacted before the cut: a key cut in two is no longer the whole key, and its
+ * first half would be printed.
+ */
+export function shownResult(result: ProbeResult, key: string): ProbeResult {
+  const clean = redactValue(result, key) as ProbeResult;
+  const violations = clean.violations.map((v) => ({ ...v, message: cut(v.message) }));
+  return { ...clean, violations, ...(clean.body === undefined ? {} : { body: cut(clean.body) }) };
 }
 
 /** `unanswered` for a request that failed before any answer (refused, timed out). */

@@ -6,8 +6,8 @@
 import type { DeleteOptions } from "./args.js";
 import { type IdSources, openIdFile, readIds } from "./ids.js";
 import { type CliIo, useColour } from "./io.js";
-import { type CliClient, createCliClient, type Lib } from "./library.js";
-import { createReporter, lineWriter } from "./output.js";
+import { type CliClient, createCliClient, keyIn, type Lib } from "./library.js";
+import { createReporter, lineWriter, redacted } from "./output.js";
 import { runPool } from "./pool.js";
 import { UsageError } from "./usage-error.js";
 
@@ -85,7 +85,8 @@ async function dryRun(io: CliIo, options: DeleteOptions, ids: AsyncIterable<stri
   for await (const id of ids) {
     await out.ready();
     if (out.closed) break;
-    out.write(options.json ? `${JSON.stringify({ id, ok: true, dryRun: true })}\n` : `would delete ${id}\n`);
+    const shown = redacted(id, keyIn(io.env));
+    out.write(options.json ? `${JSON.stringify({ id: shown, ok: true, dryRun: true })}\n` : `would delete ${shown}\n`);
   }
   return 0;
 }
@@ -214,6 +215,7 @@ async function deleteBatch(run: { io: CliIo; options: DeleteOptions; lib: Lib; c
     json: options.json,
     total: ids.total,
     color: useColour(io.env),
+    key: keyIn(io.env),
     onStdoutClosed: () => {
       stdoutClosed = true;
     },

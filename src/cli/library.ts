@@ -14,6 +14,12 @@ export type CliClient = Library.BflClient;
 /** What the CLI reads from its environment; only this, never process.env, when `run()` is embedded. */
 export type Env = Library.Env;
 
+/**
+ * The key the client reads from `env` (trimmed, as config.ts reads it), so that the CLI can
+ * redact it in what it prints; empty when there is none.
+ */
+export const keyIn = (env: Env): string => env.BFL_API_KEY?.trim() ?? "";
+
 /** The client for one command: flags over `env`, the concurrency bound handed to the client's gate. */
 export function createCliClient(lib: Lib, env: Env, options: ApiOptions & { concurrency?: number }): CliClient {
   return lib.createBflClient({

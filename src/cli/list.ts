@@ -7,8 +7,8 @@
 import { isObject } from "../utils/is-object.js";
 import type { ApiOptions } from "./args.js";
 import type { CliIo } from "./io.js";
-import { createCliClient, type Lib } from "./library.js";
-import { CONTROL_CHARACTERS, lineWriter } from "./output.js";
+import { createCliClient, keyIn, type Lib } from "./library.js";
+import { CONTROL_CHARACTERS, lineWriter, redacted } from "./output.js";
 
 /** The id an item of the list stands for, or why there is none. */
 export function idOfListItem(item: unknown): { id: string } | { problem: string } {
@@ -35,7 +35,7 @@ const preview = (value: unknown): string => {
 
 export async function listCommand(io: CliIo, options: ApiOptions, lib: Lib): Promise<number> {
   const client = createCliClient(lib, io.env, options);
-  const answer = await client.listFinetunes();
+  const answer = redacted(await client.listFinetunes(), keyIn(io.env));
   const out = lineWriter(io.stdout);
   if (options.json) {
     out.write(`${JSON.stringify(answer)}\n`);

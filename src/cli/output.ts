@@ -4,6 +4,7 @@
  * the reader (backpressure) and stop quietly when stdout is closed (`| head -1`).
  */
 import type { DeleteOutcome, DeleteOutcomeName } from "../outcome.js";
+import { redactValue } from "../redact.js";
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -56,6 +57,12 @@ function describeOther(outcome: IdOutcome): string {
   }
 }
 
+/**
+ * `value` with the key redacted in every string, for printing as JSON or text. Redacting values,
+ * never the printed text: a key that is also a JSON token (`"`, `:`) would break the JSON.
+ */
+export const redacted = <T>(value: T, key: string): T => redactValue(value, key) as T;
+
 /** Characters that break a line or drive a terminal: C0/C1 controls and the Unicode line separators. */
 export const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/gu;
 
@@ -104,7 +111,7 @@ export function lineWriter(stream: NodeJS.WritableStream, onClose?: () => void):
 
 export function createReporter(
   streams: Streams,
-  options: { json: boolean; total: number | undefined; color: boolean; onStdoutClosed?: () => void },
+  options: { json: boolean; total: number | undefined; color: boolean; key: string; onStdoutClosed?: () => void },
 ): Reporter {
   const { stdout, stderr } = streams;
   const progress = stderr.isTTY === true && options.total !== 1;
@@ -129,7 +136,8 @@ export function createReporter(
     paint(options.color && stream.isTTY === true, COLOURS[name], name);
 
   return {
-    report(outcome) {
+    report(settled) {
+      const outcome = redacted(settled, options.key);
       done++;
       counts[outcome.outcome]++;
       clearProgress();

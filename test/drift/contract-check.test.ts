@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { redactValue } from "../../src/redact.js";
 import { okBody } from "../helpers/fault-server.js";
 import { runScript } from "../helpers/run.js";
 
@@ -106,6 +107,21 @@ describe.concurrent("contract:check", { timeout: 120_000 }, () => {
     expect(run.stdout).toContain("deleted with key [redacted]");
     expect(run.stdout + run.stderr).not.toContain("sk-test-secret-4711");
     expect(run.stdout).toContain("1 of 3 probes do not conform.");
+  });
+
+  it("--json stays JSON and holds no key when the key is a JSON token (':') the upstream echoes", async () => {
+    const key = ":";
+    const { url } = await upstream(({ key: sent, body }, res) => {
+      if (!sent || !("finetune_id" in body)) return conforming({ key: sent, body }, res);
+      const { timestamp: _, ...partial } = okBody(String(body.finetune_id));
+      reply(res, 200, { ...partial, message: `deleted with key ${sent}` });
+    });
+    const run = await check(url, { BFL_API_KEY: key }, ["--json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(redactValue(report, key)).toEqual(report);
+    expect(report.results.map((r: { conforms: boolean }) => r.conforms)).toEqual([false, true, true]);
+    expect(report.results[0].body).toContain("deleted with key [redacted]");
   });
 
   it("never prints part of the key either, when the echo straddles where the printed body is cut", async () => {
