@@ -8,21 +8,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { json, okBody, useFaultServer } from "../helpers/fault-server.js";
+import { runtimeOrSkip } from "../helpers/runtimes.js";
 
-const DENO = path.resolve("node_modules/@deno/linux-x64-glibc/deno");
+const DENO = runtimeOrSkip("deno");
 const server = useFaultServer();
 
 function deno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const home = mkdtempSync(path.join(tmpdir(), "bfl-deno-"));
   const env = { PATH: process.env.PATH ?? "", HOME: home, DENO_DIR: home, NO_COLOR: "1", BFL_LOG: "debug" };
   return new Promise((resolve) => {
-    execFile(DENO, args, { env, encoding: "utf8" }, (error, stdout, stderr) =>
+    execFile(DENO as string, args, { env, encoding: "utf8" }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
-describe("Deno, --allow-net=127.0.0.1 only", () => {
+describe.runIf(DENO)("Deno, --allow-net=127.0.0.1 only", () => {
   it("creates a client and deletes; without a key says so instead of NotCapable", async () => {
     server.reply(json(200, okBody()));
     const run = await deno(["run", "--allow-net=127.0.0.1", "test/runtimes/deno-probe.mjs", server.url]);

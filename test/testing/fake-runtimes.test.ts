@@ -1,18 +1,17 @@
 /**
  * The user-style test file (fake-user.test.ts) runs in this suite under Node, and here under Bun
- * (from the exact `@oven/bun-linux-x64` devDependency): the fake needs nothing from Node.
+ * (from the `bun` devDependency, test/helpers/runtimes.ts): the fake needs nothing from Node.
  * Every test the file declares must be reported as passed by Bun.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { cleanEnv } from "../helpers/run.js";
+import { runtimeOrSkip } from "../helpers/runtimes.js";
 
 const USER_TEST = "test/testing/fake-user.test.ts";
-const onBunPlatform = process.platform === "linux" && process.arch === "x64";
+const bun = runtimeOrSkip("bun");
 
 /** The names the file gives its tests, as Bun prints them after "describe > ". */
 function declaredTests(): string[] {
@@ -21,12 +20,8 @@ function declaredTests(): string[] {
 }
 
 describe("the user-style fake test under Bun", () => {
-  it.runIf(onBunPlatform)("passes every test it declares", async () => {
-    const bun = path.join(
-      path.dirname(createRequire(import.meta.url).resolve("@oven/bun-linux-x64/package.json")),
-      "bin/bun",
-    );
-    const run = await promisify(execFile)(bun, ["test", `./${USER_TEST}`], {
+  it.runIf(bun)("passes every test it declares", async () => {
+    const run = await promisify(execFile)(bun as string, ["test", `./${USER_TEST}`], {
       env: cleanEnv({ NO_COLOR: "1" }),
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);
     // Bun's test runner reports on stderr.
