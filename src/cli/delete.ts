@@ -82,10 +82,11 @@ async function confirmedIds(io: CliIo, options: DeleteOptions, source: AsyncIter
 
 async function dryRun(io: CliIo, options: DeleteOptions, ids: AsyncIterable<string>): Promise<number> {
   const out = lineWriter(io.stdout);
+  const key = keyIn(io.env);
   for await (const id of ids) {
     await out.ready();
     if (out.closed) break;
-    const shown = redacted(id, keyIn(io.env));
+    const shown = redacted(id, key);
     out.write(options.json ? `${JSON.stringify({ id: shown, ok: true, dryRun: true })}\n` : `would delete ${shown}\n`);
   }
   return 0;
