@@ -21,6 +21,7 @@ import {
   BflTimeoutError,
   truncate,
 } from "./errors.js";
+import { mayCarryKey } from "./key-scope.js";
 import type { Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
@@ -50,6 +51,12 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
   maxRetries?: number | undefined;
+  /**
+   * The request creates something that costs (a generation task): retry only when nothing can
+   * have been done, a connection never made or a 429. An attempt the server may have acted on
+   * (no answer after sending, a timeout, a 5xx, 408, 409) ends the call with its facts.
+   */
+  retryUnsentOnly?: boolean | undefined;
 }
 
 /** Most bytes read from one answer: a broken or hostile server must not exhaust memory. */
@@ -153,11 +160,13 @@ async function startCall(
   record: CallRecord,
 ): Promise<Call> {
   const { apiKey, baseUrl } = settings;
-  // The key goes to baseUrl only: a raw call's own `baseUrl` option or a path such as "/../x"
-  // would name another origin or path (the foreign URL is not echoed: it may hold a password).
-  const rest = request.url.startsWith(baseUrl) ? request.url.slice(baseUrl.length) : undefined;
-  if (rest === undefined || !(rest === "" || rest.startsWith("/") || rest.startsWith("?"))) {
-    throw new BflConfigurationError(`Refusing a request outside ${baseUrl}: the API key is sent there only`);
+  // The key goes to baseUrl or a BFL API host only (key-scope.ts): a raw call's own `baseUrl`
+  // option or a path such as "/../x" would name another origin or path (the foreign URL is not
+  // echoed: it may hold a password).
+  if (!mayCarryKey(request.url, baseUrl)) {
+    throw new BflConfigurationError(
+      `Refusing a request outside ${baseUrl} and BFL's API hosts: the API key is sent there only`,
+    );
   }
   const headers = new Headers(request.headers);
   headers.set("x-key", apiKey);
@@ -250,6 +259,7 @@ function afterNoAnswer(call: Call, attempt: { cause: unknown; timedOut: boolean 
   slot.release({});
   if (call.signal.aborted) return { fail: aborted(call, true)() };
   const error = connectionError(call, attempt.cause, attempt.timedOut);
+  if (call.options.retryUnsentOnly && error.sentWithoutAnswer) return { fail: error };
   const wait = retryDelay(++call.retries, undefined, call.policy);
   return wait === undefined ? { fail: error } : { retryIn: wait, reason: error.message, shownMs: wait };
 }
@@ -279,6 +289,8 @@ function afterAnswer(call: Call, { response, text }: { response: Response; text:
     if (tooLong || call.rateLimitWaitedMs > call.settings.maxRateLimitWaitMs) return { done: response };
     return { retryIn: 0, reason: error.message, shownMs: held };
   }
+  // Only a 429 is a definite refusal; any other retryable answer may follow a task created.
+  if (call.options.retryUnsentOnly && status !== 429) return { done: response };
   const wait = retryDelay(++call.retries, headers, call.policy);
   if (wait === undefined) return { done: response };
   if (status >= 500) call.record.ambiguous = error;
