@@ -304,27 +304,22 @@ describe("a paid submit is never sent twice unasked", () => {
   });
 });
 
+/** The client as a JavaScript caller sees it: no types to stop a bad argument. */
+interface Untyped {
+  submitFinetuned(model: unknown, body: unknown): Promise<unknown>;
+  waitForResult(task: unknown): Promise<unknown>;
+}
+const untyped = () => clientFor(server) as unknown as Untyped;
+
 describe("bad input is refused before anything is sent", () => {
   it.each<[string, () => Promise<unknown>, new (...args: never[]) => Error]>([
-    // biome-ignore lint/suspicious/noExplicitAny: a model the types refuse, as JavaScript callers pass it
-    [
-      "a model that is not finetuned",
-      () => clientFor(server).submitFinetuned("flux-dev" as any, BODY as any),
-      TypeError,
-    ],
-    [
-      "a finetuned model the spec lacks",
-      // biome-ignore lint/suspicious/noExplicitAny: as above
-      () => clientFor(server).submitFinetuned("flux-nope-finetuned" as any, BODY as any),
-      TypeError,
-    ],
-    // biome-ignore lint/suspicious/noExplicitAny: a body without finetune_id
-    ["a body without finetune_id", () => clientFor(server).submitFinetuned(ULTRA, { prompt: "x" } as any), TypeError],
-    ["a blank finetune_id", () => clientFor(server).submitFinetuned(ULTRA, { finetune_id: "  " }), TypeError],
-    // biome-ignore lint/suspicious/noExplicitAny: a number where the spec says string
-    ["a number as finetune_id", () => clientFor(server).submitFinetuned(ULTRA, { finetune_id: 7 as any }), TypeError],
-    // biome-ignore lint/suspicious/noExplicitAny: no id
-    ["a task without an id", () => clientFor(server).waitForResult({} as any), TypeError],
+    ["a model that is not finetuned", () => untyped().submitFinetuned("flux-dev", BODY), TypeError],
+    ["a finetuned model the spec lacks", () => untyped().submitFinetuned("flux-nope-finetuned", BODY), TypeError],
+    ["a body without finetune_id", () => untyped().submitFinetuned(ULTRA, { prompt: "x" }), TypeError],
+    ["a blank finetune_id", () => untyped().submitFinetuned(ULTRA, { finetune_id: "  " }), TypeError],
+    ["a number as finetune_id", () => untyped().submitFinetuned(ULTRA, { finetune_id: 7 }), TypeError],
+    ["an array as the body", () => untyped().submitFinetuned(ULTRA, [BODY]), TypeError],
+    ["a task without an id", () => untyped().waitForResult({ polling_url: "https://api.bfl.ai/x" }), TypeError],
     ["a blank result id", () => clientFor(server).getResult(" "), TypeError],
     [
       "a poll interval of 0",
