@@ -21,7 +21,7 @@ import {
   BflTimeoutError,
   truncate,
 } from "./errors.js";
-import { mayCarryKey } from "./key-scope.js";
+import { isUnderBase, mayCarryKey } from "./key-scope.js";
 import type { Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
@@ -315,9 +315,11 @@ function connectionError(call: Call, cause: unknown, timedOut: boolean): BflErro
   const { record, settings } = call;
   const sent = timedOut || mayHaveBeenSent(cause);
   const facts = { ...record.facts(record.sentWithoutAnswer || sent), cause };
+  // A poll on a regional BFL host names that host, not the client's base URL.
+  const where = isUnderBase(call.url, settings.baseUrl) ? settings.baseUrl : new URL(call.url).origin;
   const error = timedOut
-    ? new BflTimeoutError(`Request to ${settings.baseUrl} timed out after ${call.timeoutMs} ms`, facts)
-    : new BflConnectionError(connectionMessage(cause, settings.baseUrl, settings.apiKey), facts);
+    ? new BflTimeoutError(`Request to ${where} timed out after ${call.timeoutMs} ms`, facts)
+    : new BflConnectionError(connectionMessage(cause, where, settings.apiKey), facts);
   if (sent) {
     record.sentWithoutAnswer = true;
     record.ambiguous = error;
