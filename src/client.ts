@@ -246,6 +246,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
           ? getResult(ref.id, { signal })
           : call("/v1/get_result", "get", { signal }, (init) => getUrl(target, init)),
       wait,
+      (value) => redactValue(value, apiKey),
     );
   }
 

@@ -134,18 +134,22 @@ export function pollingTarget(task: TaskRef, baseUrl: string): string | undefine
   return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
 }
 
-/** The answer for a terminal status, or `undefined` while `Pending`. */
-function settle(result: ResultResponse, taskId: string): ReadyResult | undefined {
+/**
+ * The answer for a terminal status, or `undefined` while `Pending`. An error holds the answer
+ * through `redact`: a server may echo the key anywhere, and errors end up in logs.
+ */
+function settle(answer: ResultResponse, taskId: string, redact: (value: unknown) => unknown): ReadyResult | undefined {
+  if (answer.status === "Pending") return undefined;
+  if (answer.status === "Ready" && isObject(answer.result) && typeof answer.result.sample === "string") {
+    return answer as ReadyResult;
+  }
+  const result = redact(answer) as ResultResponse;
   const { status, details = null } = result;
   switch (status) {
-    case "Pending":
-      return undefined;
-    case "Ready": {
-      if (isObject(result.result) && typeof result.result.sample === "string") return result as ReadyResult;
+    case "Ready":
       throw new BflResponseValidationError(200, result, [
         { path: "result.sample", message: "a Ready task has no sample URL" },
       ]);
-    }
     case "Request Moderated":
     case "Content Moderated":
       throw new BflModerationError({ taskId, taskStatus: status, details });
@@ -184,6 +188,7 @@ export async function waitForTask(
   task: TaskRef,
   poll: (signal: AbortSignal) => Promise<ResultResponse>,
   options: Required<Pick<WaitOptions, "pollIntervalMs">> & Omit<WaitOptions, "pollIntervalMs">,
+  redact: (value: unknown) => unknown,
 ): Promise<ReadyResult> {
   const { signal, pollIntervalMs, timeoutMs } = options;
   // One signal for the wait: the caller's abort or the overall timeout, whichever comes first.
@@ -212,7 +217,7 @@ export async function waitForTask(
         throw asTaskError(error, task.id);
       }
       last = String(result.status);
-      const ready = settle(result, task.id);
+      const ready = settle(result, task.id, redact);
       if (ready) return ready;
     }
   } finally {

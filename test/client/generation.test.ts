@@ -176,6 +176,13 @@ describe("terminal statuses", () => {
     }
   });
 
+  it("a key the server echoes in details is redacted in the error", async () => {
+    answer({ id: "t-1", status: "Error", result: null, details: { echo: TEST_KEY } });
+    const error = await rejectionOf(clientFor(server).waitForResult(task(), { pollIntervalMs: 1 }));
+    expect(error).toBeInstanceOf(BflTaskError);
+    expect(JSON.stringify((error as BflTaskError).details) + error.message).not.toContain(TEST_KEY);
+  });
+
   it("Error: a task error with the task id and details", async () => {
     answer({ id: "t-1", status: "Error", result: null, details: { reason: "GPU fell over" } });
     const error = await rejectionOf(clientFor(server).waitForResult(task(), { pollIntervalMs: 1 }));
