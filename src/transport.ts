@@ -21,6 +21,7 @@ import {
   BflTimeoutError,
   truncate,
 } from "./errors.js";
+import { isUnderBase, mayCarryKey } from "./key-scope.js";
 import type { LogEvent, Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
@@ -50,6 +51,12 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
   maxRetries?: number | undefined;
+  /**
+   * The request creates something that costs (a generation task): retry only when nothing can
+   * have been done, a connection never made or a 429. An attempt the server may have acted on
+   * (no answer after sending, a timeout, a 5xx, 408, 409) ends the call with its facts.
+   */
+  retryUnsentOnly?: boolean | undefined;
 }
 
 /** Most bytes read from one answer: a broken or hostile server must not exhaust memory. */
@@ -159,11 +166,13 @@ async function startCall(
   record: CallRecord,
 ): Promise<Call> {
   const { apiKey, baseUrl } = settings;
-  // The key goes to baseUrl only: a raw call's own `baseUrl` option or a path such as "/../x"
-  // would name another origin or path (the foreign URL is not echoed: it may hold a password).
-  const rest = request.url.startsWith(baseUrl) ? request.url.slice(baseUrl.length) : undefined;
-  if (rest === undefined || !(rest === "" || rest.startsWith("/") || rest.startsWith("?"))) {
-    throw new BflConfigurationError(`Refusing a request outside ${baseUrl}: the API key is sent there only`);
+  // The key goes to baseUrl or a BFL API host only (key-scope.ts): a raw call's own `baseUrl`
+  // option or a path such as "/../x" would name another origin or path (the foreign URL is not
+  // echoed: it may hold a password).
+  if (!mayCarryKey(request.url, baseUrl)) {
+    throw new BflConfigurationError(
+      `Refusing a request outside ${baseUrl} and BFL's API hosts: the API key is sent there only`,
+    );
   }
   const headers = new Headers(request.headers);
   headers.set("x-key", apiKey);
@@ -258,6 +267,7 @@ function afterNoAnswer(call: Call, attempt: { cause: unknown; timedOut: boolean 
   slot.release({});
   if (call.signal.aborted) return { fail: aborted(call, true)() };
   const error = connectionError(call, attempt.cause, attempt.timedOut);
+  if (call.options.retryUnsentOnly && error.sentWithoutAnswer) return { fail: error };
   const wait = retryDelay(++call.retries, undefined, call.policy);
   return wait === undefined ? { fail: error } : { retryIn: wait, reason: error.message, shownMs: wait };
 }
@@ -288,6 +298,8 @@ function afterAnswer(call: Call, { response, text }: { response: Response; text:
     if (tooLong || call.rateLimitWaitedMs > call.rateLimitBudgetMs) return { done: response };
     return { retryIn: 0, reason: error.message, shownMs: held };
   }
+  // Only a 429 is a definite refusal; any other retryable answer may follow a task created.
+  if (call.options.retryUnsentOnly && status !== 429) return { done: response };
   const wait = retryDelay(++call.retries, headers, call.policy);
   if (wait === undefined) return { done: response };
   if (status >= 500) call.record.ambiguous = error;
@@ -312,9 +324,11 @@ function connectionError(call: Call, cause: unknown, timedOut: boolean): BflErro
   const { record, settings } = call;
   const sent = timedOut || mayHaveBeenSent(cause);
   const facts = { ...record.facts(record.sentWithoutAnswer || sent), cause };
+  // A poll on a regional BFL host names that host, not the client's base URL.
+  const where = isUnderBase(call.url, settings.baseUrl) ? settings.baseUrl : new URL(call.url).origin;
   const error = timedOut
-    ? new BflTimeoutError(`Request to ${settings.baseUrl} timed out after ${call.timeoutMs} ms`, facts)
-    : new BflConnectionError(connectionMessage(cause, settings.baseUrl, settings.apiKey), facts);
+    ? new BflTimeoutError(`Request to ${where} timed out after ${call.timeoutMs} ms`, facts)
+    : new BflConnectionError(connectionMessage(cause, where, settings.apiKey), facts);
   if (sent) {
     record.sentWithoutAnswer = true;
     record.ambiguous = error;
