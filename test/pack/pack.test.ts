@@ -91,8 +91,8 @@ await createBflClient({ apiKey: "k", fetch: fake.fetch }).deleteFinetune("a");
 console.log(JSON.stringify(fake.finetunes));
 await startMockServer();`,
   ]).catch((error: { stdout: string; stderr: string }) => error.stdout + error.stderr);
-  // Prism is an optional peer: link the repo's copy rather than download it again.
-  // So is @types/node, which the type-check's `types: ["node"]` needs.
+  // Prism is an optional peer: link the repo's copy rather than download it again. The same for
+  // @types/node, which the type-check's `types: ["node"]` needs.
   for (const dependency of ["@stoplight/prism-cli", "@types/node"]) {
     mkdirSync(path.dirname(path.join(project, "node_modules", dependency)), { recursive: true });
     symlinkSync(path.join(repo, "node_modules", dependency), path.join(project, "node_modules", dependency));
