@@ -101,7 +101,7 @@ await startMockServer();`,
   const consumer = readFileSync(path.join(repo, "test/pack/consumer.ts"));
   writeFileSync(path.join(project, "consumer.ts"), consumer);
   writeFileSync(path.join(project, "consumer.mts"), consumer);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await server?.close();
@@ -331,6 +331,7 @@ describe.concurrent("the packed package's declarations", () => {
           : ["index.d.ts", "testing.d.ts"],
       );
     },
-    120_000,
+    // About 15 s each on an idle 2-core machine; far more when it is shared.
+    300_000,
   );
 });
