@@ -7,7 +7,9 @@ export default defineConfig([
     format: ["esm", "cjs"],
     target: "node20",
     dts: true,
-    sourcemap: true,
+    // No source maps: the output is not minified, so a stack trace already points at readable
+    // code, and maps with the sources embedded would be most of the tarball.
+    sourcemap: false,
     // Gives the CommonJS build of the testing entry an import.meta.url to find the shipped spec with.
     shims: true,
     // Keep `node:` in the testing entry's lazy imports: Deno resolves `node:http`, not `http`.
@@ -21,7 +23,7 @@ export default defineConfig([
     banner: { js: "#!/usr/bin/env node" },
     format: ["esm"],
     target: "node20",
-    sourcemap: true,
+    sourcemap: false,
     external: ["./index.js"],
   },
 ]);

@@ -8,7 +8,15 @@
  * `npm test` runs all four; most of the time goes to waiting on child processes, so files run on
  * more workers than this 2-core machine has cores.
  */
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/**
+ * The build's TypeScript. Not the `tsc` on the PATH: the pack test's older and newer compilers
+ * (devDependencies `typescript-5.4`, `typescript-7`) declare the same bin, and npm links
+ * whichever it meets first.
+ */
+const tsc = fileURLToPath(new URL("node_modules/typescript/bin/tsc", import.meta.url));
 
 /** Pure modules, and code run in this process against in-process servers or the fake. */
 const unit = [
@@ -45,6 +53,7 @@ export default defineConfig({
           typecheck: {
             enabled: true,
             only: true,
+            checker: tsc,
             include: ["test/**/*.test-d.ts"],
             tsconfig: "test/types/tsconfig.json",
           },

@@ -10,6 +10,7 @@ import { deleteCommand } from "./cli/delete.js";
 import type { CliIo } from "./cli/io.js";
 import type { Lib } from "./cli/library.js";
 import { listCommand } from "./cli/list.js";
+import { printable } from "./cli/output.js";
 import { showCommand } from "./cli/show.js";
 import { isUsageError } from "./cli/usage-error.js";
 import { oneLine } from "./utils/one-line.js";
@@ -44,13 +45,15 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
   } catch (error) {
     const err = error as Error;
     // Bad flags and bad configuration (no key, insecure URL) are the caller's to fix: exit 2.
+    // One line, as everywhere in the CLI: line breaks become a space, other control characters
+    // (a server's escape codes) are shown as \uXXXX.
     if (isUsageError(err) || err?.name === "BflConfigurationError") {
-      io.stderr.write(`bfl-finetune: ${oneLine(err.message)}\n`);
+      io.stderr.write(`bfl-finetune: ${printable(oneLine(err.message))}\n`);
       return 2;
     }
     // A failed list or show call: one line, no stack trace.
     if (err instanceof Error && err.name.startsWith("Bfl")) {
-      io.stderr.write(`bfl-finetune: ${oneLine(err.message)}\n`);
+      io.stderr.write(`bfl-finetune: ${printable(oneLine(err.message))}\n`);
       return 1;
     }
     throw error;

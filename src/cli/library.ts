@@ -7,6 +7,7 @@
 import type * as Library from "../index.js";
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../retry.js";
 import type { ApiOptions } from "./args.js";
+import { UsageError } from "./usage-error.js";
 
 export type Lib = typeof Library;
 export type CliClient = Library.BflClient;
@@ -22,6 +23,12 @@ export const keyIn = (env: Env): string => env.BFL_API_KEY?.trim() ?? "";
 
 /** The client for one command: flags over `env`, the concurrency bound handed to the client's gate. */
 export function createCliClient(lib: Lib, env: Env, options: ApiOptions & { concurrency?: number }): CliClient {
+  // Checked here rather than left to the library, whose message speaks to code (the apiKey option).
+  if (!env.BFL_API_KEY?.trim()) {
+    throw new UsageError(
+      "No BFL API key: set the BFL_API_KEY environment variable (the CLI takes the key only from there, never from a flag)",
+    );
+  }
   return lib.createBflClient({
     env,
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),

@@ -26,10 +26,15 @@ function never(signal: AbortSignal): Promise<never> {
   });
 }
 
+/**
+ * The fake's `fetch`. `RequestInfo` is left out on purpose: it exists only in the DOM lib, and a
+ * consumer with a Node-only lib (`"lib": ["ES2022"], "types": ["node"]`) must be able to read
+ * the published declarations; `Request`, `RequestInit` and `Response` come with `@types/node`.
+ */
+export type FakeFetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+
 /** A `fetch` that hands each request to `handle`. */
-export function fakeFetch(
-  handle: (request: Request) => Promise<Outcome>,
-): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+export function fakeFetch(handle: (request: Request) => Promise<Outcome>): FakeFetch {
   return async (input, init) => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
     if (request.signal.aborted) throw abortReason(request.signal);

@@ -5,7 +5,7 @@
  */
 import type { Outcome } from "./fake-answers.js";
 import { OPERATIONS } from "./fake-contract.js";
-import { fakeFetch } from "./fake-fetch.js";
+import { type FakeFetch, fakeFetch } from "./fake-fetch.js";
 import { type FakeRequest, type HandlerState, handle } from "./fake-handler.js";
 import { type FakeServer, listen } from "./fake-listen.js";
 import { BEHAVIOURS, defaultDetails, type FinetuneStore } from "./fake-operations.js";
@@ -25,7 +25,7 @@ export interface FakeBflOptions {
 /** The fake. See {@link createFakeBfl}. */
 export interface FakeBfl {
   /** A `fetch` to pass as the client's `fetch` option: no port, no child process. Any origin. */
-  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  readonly fetch: FakeFetch;
   /** Serves the same fake (same state) on a free port of 127.0.0.1 (Node-like runtimes). */
   listen(): Promise<FakeServer>;
   /** The ids that exist now, in creation order. */

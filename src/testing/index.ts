@@ -8,6 +8,7 @@
 export { specPath } from "../spec-path.js";
 export { createFakeBfl, type FakeBfl, type FakeBflOptions, type FakeFinetune } from "./fake.js";
 export type { HttpAnswer } from "./fake-answers.js";
+export type { FakeFetch } from "./fake-fetch.js";
 export type { FakeRequest } from "./fake-handler.js";
 export type { FakeServer } from "./fake-listen.js";
 export type { Behaviour, ScenarioOptions, ScenarioTarget } from "./fake-scenarios.js";

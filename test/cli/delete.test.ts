@@ -180,6 +180,8 @@ describe("safety", () => {
     const run = await runCli(["delete", "a", "--base-url", server.url]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^bfl-finetune: No BFL API key: set the BFL_API_KEY environment variable/);
+    // A terminal user has no createBflClient() or apiKey option to pass.
+    expect(run.stderr).not.toMatch(/createBflClient|apiKey/);
     expect(server.requests).toHaveLength(0);
   });
 

@@ -116,4 +116,11 @@ describe("bfl-finetune show", () => {
     expect(run.stderr).toBe("bfl-finetune: 404 Not Found: Finetune not found\n");
     expect(run.code).toBe(1);
   });
+
+  it("the server's text in that line: a line break becomes a space, an escape code \\uXXXX (as the README says)", async () => {
+    server.reply(json(404, { detail: "gone\r\nfailed other: forged\u001b[2J" }));
+    const run = await runCli(["show", "ft-1", "--base-url", server.url], { env });
+    expect(run.stderr).toBe("bfl-finetune: 404 Not Found: gone failed other: forged\\u001b[2J\n");
+    expect(run.code).toBe(1);
+  });
 });

@@ -1,6 +1,8 @@
 // Type-checked by test/pack/pack.test.ts inside a temporary project that installed the packed
 // tarball, under moduleResolution node16 (as CommonJS consumer.ts and ESM consumer.mts) and
-// bundler. Not part of this repo's own typecheck.
+// bundler, with a Node-only lib (ES2022 + @types/node, no DOM) and skipLibCheck off, on several
+// TypeScript versions. Not part of this repo's own typecheck. Every @ts-expect-error must stay an
+// error: if a type widened to `any`, tsc would report the directive as unused.
 import {
   BflApiError,
   type BflClient,
@@ -23,6 +25,9 @@ const fake: FakeBfl = createFakeBfl({ finetunes: ["a", { id: "b", details: { tri
 const faked: BflClient = createBflClient({ apiKey: "k", fetch: fake.fetch });
 fake.scenario("a", { status: 429, headers: { "retry-after": "1" } }, { times: 2 });
 fake.scenario("deleteFinetune", "ambiguous");
+const answer: Promise<Response> = fake.fetch(new URL("https://api.us1.bfl.ai/v1/my_finetunes"));
+// @ts-expect-error: fetch takes a Request, a string or a URL
+fake.fetch(42);
 // @ts-expect-error: not a behaviour
 fake.scenario("a", "explode");
 // @ts-expect-error: finetuneId is a string
@@ -30,4 +35,4 @@ client.deleteFinetune(42);
 // @ts-expect-error: the response has no such field in the spec
 pending.then((r) => r.owner);
 
-export { detail, faked, mock, status, timestamp };
+export { answer, detail, faked, mock, status, timestamp };

@@ -1,10 +1,21 @@
 /**
  * The packed tarball, installed into a project outside the repo, as users get it: ESM import,
- * CommonJS require, TypeScript under node16 and bundler resolution, the testing subpath, the
- * shipped spec and the bin. Needs dist/ (npm test builds it first).
+ * CommonJS require, TypeScript under node16 and bundler resolution on the TypeScript versions the
+ * README promises, the testing subpath, the shipped spec and the bin. Packed from a copy of the
+ * source tree without dist/, as in a fresh clone: npm's `prepack` must build it.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,11 +25,15 @@ import { createFakeBfl } from "../../src/testing/index.js";
 import { type FaultServer, json, startFaultServer } from "../helpers/fault-server.js";
 
 const repo = path.resolve(".");
+/** A copy of the source tree as a clone has it: tracked and new files, nothing ignored (no dist/). */
+let clone: string;
+/** Whether the copy had a dist/ before packing (it must not). */
+let cloneHadDist: boolean;
 let project: string;
 let server: FaultServer;
 /** The in-process fake, listening: where the packed client's deletes succeed. */
 let fake: { url: string; close(): Promise<void> };
-/** Paths inside the tarball, as `npm pack --json` lists them. */
+/** Paths inside the tarball (without tar's `package/` prefix). */
 let packedFiles: string[];
 /** What the fake and startMockServer() from bfl-finetune/testing printed before Prism was installed. */
 let withoutPrism: string;
@@ -33,15 +48,37 @@ async function node(args: string[], env: Record<string, string> = {}): Promise<s
   return run.stdout;
 }
 
+/** Copies what `git` would check out (plus new files not ignored) into a fresh directory. */
+function cloneSources(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "bfl-clone-"));
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repo,
+    encoding: "utf8",
+  });
+  for (const file of files.split("\0").filter(Boolean)) {
+    // A file deleted but not yet staged is still listed; a clone would not have it either.
+    if (existsSync(path.join(repo, file))) cpSync(path.join(repo, file), path.join(dir, file));
+  }
+  // `npm ci` would install the same tree; linking it saves the download.
+  symlinkSync(path.join(repo, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
 beforeAll(async () => {
-  if (!existsSync(path.join(repo, "dist/index.js"))) throw new Error("dist/ is missing: run `npm run build` first");
+  clone = cloneSources();
+  cloneHadDist = existsSync(path.join(clone, "dist"));
   server = await startFaultServer();
   server.reply(json(404, { detail: "Finetune not found" }));
   fake = await createFakeBfl({ finetunes: ["esm-ft", "cjs-ft", "bin-ft"] }).listen();
   project = mkdtempSync(path.join(tmpdir(), "bfl-pack-"));
-  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", project], repo));
-  const tarball = path.join(project, packed[0].filename);
-  packedFiles = packed[0].files.map((file: { path: string }) => file.path).sort();
+  // Not --json: prepack's build prints on the same stdout. The tarball is the only .tgz there.
+  npm(["pack", "--pack-destination", project], clone);
+  const tarball = path.join(project, readdirSync(project).find((file) => file.endsWith(".tgz")) ?? "no tarball");
+  packedFiles = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean)
+    .map((file) => file.replace(/^package\//, ""))
+    .sort();
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
   npm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
   withoutPrism = await node([
@@ -54,23 +91,53 @@ await createBflClient({ apiKey: "k", fetch: fake.fetch }).deleteFinetune("a");
 console.log(JSON.stringify(fake.finetunes));
 await startMockServer();`,
   ]).catch((error: { stdout: string; stderr: string }) => error.stdout + error.stderr);
-  // Prism is an optional peer: link the repo's copy rather than download it again.
-  mkdirSync(path.join(project, "node_modules/@stoplight"), { recursive: true });
-  symlinkSync(
-    path.join(repo, "node_modules/@stoplight/prism-cli"),
-    path.join(project, "node_modules/@stoplight/prism-cli"),
-  );
+  // Prism is an optional peer: link the repo's copy rather than download it again. The same for
+  // @types/node, which the type-check's `types: ["node"]` needs.
+  for (const dependency of ["@stoplight/prism-cli", "@types/node"]) {
+    mkdirSync(path.dirname(path.join(project, "node_modules", dependency)), { recursive: true });
+    symlinkSync(path.join(repo, "node_modules", dependency), path.join(project, "node_modules", dependency));
+  }
   // The project has no "type": under node16, consumer.ts is CommonJS (.d.cts) and consumer.mts ESM (.d.ts).
   const consumer = readFileSync(path.join(repo, "test/pack/consumer.ts"));
   writeFileSync(path.join(project, "consumer.ts"), consumer);
   writeFileSync(path.join(project, "consumer.mts"), consumer);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await server?.close();
   await fake?.close();
   if (project) rmSync(project, { recursive: true, force: true });
+  if (clone) rmSync(clone, { recursive: true, force: true });
 });
+
+/** The TypeScript compilers the consumer is checked with: aliased devDependencies of this repo. */
+function typeCheckCases() {
+  const compilers = [
+    { role: "the minimum the README states", dependency: minimumTypeScript().dependency },
+    { role: "the newest 5.x, which builds this package", dependency: "typescript" },
+    { role: "the latest major, the native compiler", dependency: "typescript-7" },
+  ];
+  return compilers.flatMap(({ role, dependency }) => {
+    const installed = JSON.parse(readFileSync(path.join(repo, "node_modules", dependency, "package.json"), "utf8"));
+    const { stated } = minimumTypeScript();
+    if (dependency !== "typescript-7" && dependency !== "typescript" && !installed.version.startsWith(`${stated}.`)) {
+      throw new Error(`${dependency} is ${installed.version}, not the ${stated}.x the README states`);
+    }
+    const tsc = path.join(repo, "node_modules", dependency, "bin/tsc");
+    return ["node16", "bundler"].map((resolution) => ({ role, tsc, version: installed.version as string, resolution }));
+  });
+}
+
+/**
+ * The minimum TypeScript: the README's "TypeScript X.Y or newer", checked with the oldest X.Y
+ * release, installed as the devDependency `typescript-X.Y`.
+ */
+function minimumTypeScript(): { stated: string; dependency: string } {
+  const readme = readFileSync(path.join(repo, "README.md"), "utf8");
+  const stated = /TypeScript (\d+\.\d+) or newer/.exec(readme)?.[1];
+  if (!stated) throw new Error('README.md does not state "TypeScript X.Y or newer"');
+  return { stated, dependency: `typescript-${stated}` };
+}
 
 /** The same scenario in both module systems: success on the fake, a typed error from a failing server. */
 const scenario = (load: string) => `
@@ -122,7 +189,8 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     );
   });
 
-  it("holds only dist/, the spec, the README, the licence and package.json", () => {
+  it("is built by prepack from a tree without dist/, and holds only dist/, the spec, the README, the licence and package.json", () => {
+    expect(cloneHadDist).toBe(false);
     expect(packedFiles.filter((file) => !file.startsWith("dist/"))).toEqual([
       "LICENSE",
       "README.md",
@@ -132,7 +200,8 @@ const { specPath } = require("bfl-finetune/testing");`)}})();`,
     for (const entry of ["cli.js", "index.js", "index.cjs", "index.d.ts", "index.d.cts", "testing.js", "testing.cjs"]) {
       expect(packedFiles).toContain(`dist/${entry}`);
     }
-    expect(packedFiles).toContain("dist/index.js.map");
+    // No source maps: they would point at sources the package does not ship.
+    expect(packedFiles.filter((file) => file.endsWith(".map"))).toEqual([]);
   });
 
   it("ships the exact spec snapshot as bfl-finetune/openapi.json, from CJS and ESM", async () => {
@@ -198,39 +267,6 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
     expect(JSON.parse(await node([file]))).toEqual({ status: 200, alive: false });
   });
 
-  it.each(["node16", "bundler"])(
-    "type-checks a consumer under moduleResolution %s",
-    async (resolution) => {
-      const config = {
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          skipLibCheck: false,
-          module: resolution === "node16" ? "node16" : "esnext",
-          moduleResolution: resolution,
-          target: "es2022",
-          types: [],
-        },
-        files: resolution === "node16" ? ["consumer.ts", "consumer.mts"] : ["consumer.ts"],
-      };
-      writeFileSync(path.join(project, `tsconfig.${resolution}.json`), JSON.stringify(config));
-      const tsc = path.join(repo, "node_modules/typescript/bin/tsc");
-      // tsc exits non-zero (and node() rejects) on any type error; --listFiles shows which
-      // declarations each resolution picked.
-      const listed = (await node([tsc, "-p", `tsconfig.${resolution}.json`, "--listFiles"])).split("\n");
-      const declarations = listed
-        .filter((file) => file.includes("node_modules/bfl-finetune/dist/"))
-        .map((file) => path.basename(file))
-        .sort();
-      expect(declarations).toEqual(
-        resolution === "node16"
-          ? ["index.d.cts", "index.d.ts", "testing.d.cts", "testing.d.ts"]
-          : ["index.d.ts", "testing.d.ts"],
-      );
-    },
-    120_000,
-  );
-
   it("installs the bfl-finetune bin", async () => {
     const bin = path.join(project, "node_modules/.bin/bfl-finetune");
     const version = (await promisify(execFile)(bin, ["--version"], { encoding: "utf8" })).stdout.trim();
@@ -255,4 +291,47 @@ console.log(JSON.stringify({ status: res.status, alive }));`,
       line: { id: "my-finetune", ok: false, status: 404, error: { name: "BflNotFoundError" } },
     });
   });
+});
+
+describe.concurrent("the packed package's declarations", () => {
+  // The oldest TypeScript the README promises, the newest 5.x and npm's latest major, each under
+  // node16 (consumer.ts as CommonJS, consumer.mts as ESM) and bundler resolution, with a Node-only
+  // lib and the declarations themselves checked. All cases run at once, after the tests above,
+  // so that the compilers do not slow down Prism's start there.
+  it.each(typeCheckCases())(
+    "type-checks a consumer on TypeScript $version ($role) under moduleResolution $resolution",
+    async ({ tsc, version, resolution }) => {
+      const config = {
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          module: resolution === "node16" ? "node16" : "esnext",
+          moduleResolution: resolution,
+          target: "es2022",
+          lib: ["ES2022"],
+          types: ["node"],
+        },
+        files: resolution === "node16" ? ["consumer.ts", "consumer.mts"] : ["consumer.ts"],
+      };
+      const name = `tsconfig.${version}.${resolution}.json`;
+      writeFileSync(path.join(project, name), JSON.stringify(config));
+      expect((await node([tsc, "--version"])).trim()).toBe(`Version ${version}`);
+      // tsc exits non-zero (and node() rejects with its report) on any type error, including an
+      // unused @ts-expect-error, so a type that widened to `any` fails too; --listFiles shows
+      // which declarations each resolution picked.
+      const listed = (await node([tsc, "-p", name, "--listFiles"])).split("\n");
+      const declarations = listed
+        .filter((file) => file.includes("node_modules/bfl-finetune/dist/"))
+        .map((file) => path.basename(file.trim()))
+        .sort();
+      expect(declarations).toEqual(
+        resolution === "node16"
+          ? ["index.d.cts", "index.d.ts", "testing.d.cts", "testing.d.ts"]
+          : ["index.d.ts", "testing.d.ts"],
+      );
+    },
+    // About 15 s each on an idle 2-core machine; far more when it is shared.
+    300_000,
+  );
 });
