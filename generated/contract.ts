@@ -145,18 +145,43 @@ export const requests = {
 export const errorResponses = {
   "/v1/finetune_details": {
     "get": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
       }
     }
   },
   "/v1/my_finetunes": {
-    "get": {}
+    "get": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
   },
   "/v1/delete_finetune": {
     "post": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
       }
     }
   }
@@ -180,6 +205,12 @@ export const examples = {
           "priority": "quality"
         }
       },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "404": {
+        "detail": "Finetune not found"
+      },
       "422": {
         "detail": [
           {
@@ -191,6 +222,9 @@ export const examples = {
             "type": "missing"
           }
         ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   },
@@ -201,6 +235,12 @@ export const examples = {
           "my-finetune",
           "old-finetune"
         ]
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   },
@@ -211,6 +251,12 @@ export const examples = {
         "message": "Finetune my-finetune deleted successfully",
         "deleted_finetune_id": "my-finetune",
         "timestamp": "2026-11-29T12:00:00Z"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "404": {
+        "detail": "Finetune not found"
       },
       "422": {
         "detail": [
@@ -223,6 +269,9 @@ export const examples = {
             "type": "missing"
           }
         ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   }
@@ -230,6 +279,17 @@ export const examples = {
 
 /** Every component schema the operations reference, stripped to the keywords src/validate.ts checks. */
 export const schemas = {
+  "BflErrorDetail": {
+    "type": "object",
+    "required": [
+      "detail"
+    ],
+    "properties": {
+      "detail": {
+        "type": "string"
+      }
+    }
+  },
   "DeleteFinetuneInputs": {
     "properties": {
       "finetune_id": {

@@ -132,11 +132,66 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /**
+         * BflErrorDetail
+         * @description An error answer outside request validation, as BFL's API sends it.
+         */
+        BflErrorDetail: {
+            /**
+             * Detail
+             * @description What went wrong, in words.
+             */
+            detail: string;
+        };
     };
-    responses: never;
+    responses: {
+        /** @description The x-key header is missing or holds a key the service does not accept. */
+        BflNotAuthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+        /** @description No finetune with this finetune_id in the organization (never created, or already deleted). The client's outcomes rest on this answer: a 404 to a delete whose earlier attempt may have reached the server reads as "deleted by that attempt". */
+        BflFinetuneNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+        /** @description Too many requests or active tasks (BFL allows 24 active tasks at a time). */
+        BflRateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+        /** @description The organization has too few credits for this task; nothing was started. */
+        BflInsufficientCredits: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description How long to wait before trying again, in seconds or as an HTTP date.
+         * @example 1
+         */
+        RetryAfter: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -161,6 +216,8 @@ export interface operations {
                     "application/json": components["schemas"]["FinetuneDetailResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -170,6 +227,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            429: components["responses"]["BflRateLimited"];
         };
     };
     my_finetunes_v1_my_finetunes_get: {
@@ -190,6 +248,8 @@ export interface operations {
                     "application/json": components["schemas"]["MyFinetunesResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
+            429: components["responses"]["BflRateLimited"];
         };
     };
     delete_finetune_v1_delete_finetune_post: {
@@ -214,6 +274,8 @@ export interface operations {
                     "application/json": components["schemas"]["DeleteFinetuneResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -223,6 +285,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            429: components["responses"]["BflRateLimited"];
         };
     };
 }
