@@ -64,11 +64,11 @@ describe("the facade maps each declared error to its class", () => {
   const client = () =>
     createBflClient({ apiKey: "test-key", baseUrl, maxRetries: 0, rateLimit: { maxTotalWaitMs: 0 } });
   type Options = { headers: Record<string, string> };
-  const facade = {
+  const facade: Record<string, ((o: Options) => Promise<unknown>) | undefined> = {
     "POST /v1/delete_finetune": (o: Options) => client().deleteFinetune(SAMPLE_ID, o),
     "GET /v1/my_finetunes": (o: Options) => client().listFinetunes(o),
     "GET /v1/finetune_details": (o: Options) => client().getFinetuneDetails(SAMPLE_ID, o),
-  } as const;
+  };
   const classes = {
     402: BflInsufficientCreditsError,
     403: BflPermissionDeniedError,
@@ -76,7 +76,7 @@ describe("the facade maps each declared error to its class", () => {
     429: BflRateLimitError,
   } as const;
   const cases = calls.flatMap((call) => {
-    const method = facade[`${call.method} ${call.path}` as keyof typeof facade];
+    const method = facade[`${call.method} ${call.path}`];
     return method ? call.errors.map((error) => ({ name: `${call.method} ${call.path}`, method, ...error })) : [];
   });
 

@@ -21,7 +21,9 @@ export interface SpecCall {
   query: Record<string, string>;
   /** JSON body to send, `undefined` for none. */
   body: unknown;
-  /** Declared non-2xx statuses other than 422, with the example body the spec gives (if any). */
+  /** Every declared non-2xx status. */
+  failures: number[];
+  /** Declared non-2xx statuses other than 422 (the overlay's `{ detail }` answers), with the spec's example. */
   errors: { status: number; example: unknown }[];
 }
 
@@ -109,6 +111,9 @@ export function specCalls(doc: Doc = effectiveSpec()): SpecCall[] {
     method: method.toUpperCase(),
     query: sampleQuery(doc, item, operation),
     body: sampleBody(doc, operation),
+    failures: Object.keys(isObject(operation.responses) ? operation.responses : {})
+      .filter((status) => /^[45]\d\d$/.test(status))
+      .map(Number),
     errors: declaredErrors(doc, operation),
   }));
 }
