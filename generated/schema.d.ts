@@ -173,15 +173,6 @@ export interface components {
                 "application/json": components["schemas"]["BflErrorDetail"];
             };
         };
-        /** @description The organization has too few credits for this task; nothing was started. */
-        BflInsufficientCredits: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["BflErrorDetail"];
-            };
-        };
     };
     parameters: never;
     requestBodies: never;
