@@ -1,18 +1,20 @@
 /**
  * The fake as an independent validator sees it: `listen()` behind Prism's validating proxy
  * (`prism proxy openapi/openapi.json <fake>`, errors off, so each violation comes back in the
- * `sl-violations` header), over every operation of the effective spec, every failure the fake
+ * `sl-violations` header), over every operation of the effective spec the fake serves, every failure the fake
  * makes on its own, and a scenario of every non-2xx status each operation declares. Any response
  * violation fails; request violations are the point of some exchanges and are ignored.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BEHAVIOURS } from "../../src/testing/fake-operations.js";
 import { createFakeBfl, type FakeBfl } from "../../src/testing/index.js";
 import { type PrismServer, startPrism } from "../../src/testing/prism.js";
 import { SAMPLE_ID, type SpecCall, specCalls, urlOf } from "../helpers/spec-calls.js";
 
 const KEY = "fake-conformance-key";
-const calls = specCalls();
+// Every operation the fake serves; test/testing/fake-contract.test.ts fails for one it does not.
+const calls = specCalls().filter((call) => BEHAVIOURS[call.path] !== undefined);
 
 interface Exchange {
   name: string;
@@ -129,7 +131,7 @@ async function exchange(e: Exchange): Promise<{ status: number; violations: unkn
 }
 
 describe("the fake behind Prism's validating proxy", { timeout: 60_000 }, () => {
-  it("covers every operation of the effective spec", () => {
+  it("covers every operation the fake serves", () => {
     expect(new Set(own.map((e) => `${e.call.method} ${e.call.path}`)).size).toBe(calls.length);
     expect(own.length).toBeGreaterThan(calls.length * 3);
   });
