@@ -39,6 +39,36 @@ export const servers = {
     "post": [
       "https://api.us1.bfl.ai"
     ]
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
   }
 } as const;
 
@@ -94,6 +124,90 @@ export const responses = {
     }
   },
   "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
     "post": {
       "200": {
         "anyOf": [
@@ -420,6 +534,84 @@ export const requests = {
         }
       }
     }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_4b_finetuned_v1_flux_2_klein_4b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_9b_finetuned_v1_flux_2_klein_9b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_9b_kv_finetuned_v1_flux_2_klein_9b_kv_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_9b_kv_bf16_finetuned_v1_flux_2_klein_9b_kv_bf16_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_base_4b_finetuned_v1_flux_2_klein_base_4b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_base_9b_finetuned_v1_flux_2_klein_base_9b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
   }
 } as const;
 
@@ -507,6 +699,102 @@ export const errorResponses = {
     }
   },
   "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
     "post": {
       "402": {
         "$ref": "#/components/schemas/BflErrorDetail"
@@ -692,6 +980,180 @@ export const examples = {
       "200": {
         "id": "5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a",
         "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
       },
       "402": {
         "detail": "Insufficient credits"
@@ -1067,6 +1529,150 @@ export const schemas = {
     "type": "object",
     "required": [
       "finetune_id"
+    ]
+  },
+  "Flux2KleinFinetunedInputs": {
+    "allOf": [
+      {
+        "$ref": "#/components/schemas/Flux2KleinInputs"
+      },
+      {
+        "type": "object",
+        "required": [
+          "finetune_id"
+        ],
+        "properties": {
+          "finetune_id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "finetune_strength": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 2
+          }
+        }
+      }
+    ]
+  },
+  "Flux2KleinInputs": {
+    "properties": {
+      "prompt": {
+        "type": "string"
+      },
+      "input_image": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_image_2": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_image_3": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_image_4": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "seed": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "width": {
+        "anyOf": [
+          {
+            "type": "integer",
+            "minimum": 64
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "height": {
+        "anyOf": [
+          {
+            "type": "integer",
+            "minimum": 64
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "safety_tolerance": {
+        "type": "integer",
+        "maximum": 5,
+        "minimum": 0
+      },
+      "output_format": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/OutputFormat"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "webhook_url": {
+        "anyOf": [
+          {
+            "type": "string",
+            "maxLength": 2083,
+            "minLength": 1
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "webhook_secret": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "prompt"
     ]
   },
   "HTTPValidationError": {

@@ -23,6 +23,16 @@ export interface CoveredOperation {
   securityFromOverlay?: true;
 }
 
+/** The FLUX.2 [klein] models a LoRA runs on (BFL's "FLUX.2 LoRA Inference" guide, public beta). */
+const KLEIN_BASES = [
+  "flux-2-klein-4b",
+  "flux-2-klein-9b",
+  "flux-2-klein-9b-kv",
+  "flux-2-klein-9b-kv-bf16",
+  "flux-2-klein-base-4b",
+  "flux-2-klein-base-9b",
+];
+
 export const COVERED_OPERATIONS: readonly CoveredOperation[] = [
   { method: "post", path: "/v1/delete_finetune", sends: { in: "body", name: "finetune_id" } },
   { method: "get", path: "/v1/my_finetunes" },
@@ -32,6 +42,15 @@ export const COVERED_OPERATIONS: readonly CoveredOperation[] = [
   { method: "post", path: "/v1/flux-pro-1.0-fill-finetuned", sends: { in: "body", name: "finetune_id" } },
   { method: "get", path: "/v1/get_result", sends: { in: "query", name: "id" }, securityFromOverlay: true },
   { method: "get", path: "/v1/credits" },
+  // FLUX.2 [klein] with a LoRA (BFL's public beta): the overlay adds them, from its guides.
+  ...KLEIN_BASES.map(
+    (base): CoveredOperation => ({
+      method: "post",
+      path: `/v1/${base}-finetuned`,
+      sends: { in: "body", name: "finetune_id" },
+      from: "overlay",
+    }),
+  ),
 ];
 
 /** The covered operations the pulled document itself must have. */
