@@ -39,6 +39,36 @@ export const servers = {
     "post": [
       "https://api.us1.bfl.ai"
     ]
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
+    "post": [
+      "https://api.bfl.ai"
+    ]
   }
 } as const;
 
@@ -94,6 +124,90 @@ export const responses = {
     }
   },
   "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
     "post": {
       "200": {
         "anyOf": [
@@ -420,49 +534,279 @@ export const requests = {
         }
       }
     }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_4b_finetuned_v1_flux_2_klein_4b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_9b_finetuned_v1_flux_2_klein_9b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_9b_kv_finetuned_v1_flux_2_klein_9b_kv_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_9b_kv_bf16_finetuned_v1_flux_2_klein_9b_kv_bf16_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_base_4b_finetuned_v1_flux_2_klein_base_4b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
+    "post": {
+      "operationId": "generate_flux_2_klein_base_9b_finetuned_v1_flux_2_klein_base_9b_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Flux2KleinFinetunedInputs"
+        }
+      }
+    }
   }
 } as const;
 
 /** JSON schema of each other declared JSON response (4xx, 5xx, default). */
 export const errorResponses = {
   "/v1/credits": {
-    "get": {}
+    "get": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
   },
   "/v1/get_result": {
     "get": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
       }
     }
   },
   "/v1/finetune_details": {
     "get": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
       }
     }
   },
   "/v1/flux-pro-1.0-fill-finetuned": {
     "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
       }
     }
   },
   "/v1/my_finetunes": {
-    "get": {}
+    "get": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
   },
   "/v1/delete_finetune": {
     "post": {
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
       }
     }
   },
   "/v1/flux-pro-1.1-ultra-finetuned": {
     "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
+    "post": {
+      "402": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      },
+      "429": {
+        "$ref": "#/components/schemas/BflErrorDetail"
       }
     }
   }
@@ -474,6 +818,12 @@ export const examples = {
     "get": {
       "200": {
         "credits": 125.5
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   },
@@ -490,6 +840,9 @@ export const examples = {
         "progress": null,
         "details": null
       },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
       "422": {
         "detail": [
           {
@@ -501,6 +854,9 @@ export const examples = {
             "type": "missing"
           }
         ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   },
@@ -520,6 +876,12 @@ export const examples = {
           "priority": "quality"
         }
       },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "404": {
+        "detail": "Finetune not found"
+      },
       "422": {
         "detail": [
           {
@@ -531,6 +893,9 @@ export const examples = {
             "type": "missing"
           }
         ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   },
@@ -539,6 +904,12 @@ export const examples = {
       "200": {
         "id": "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
         "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
       },
       "422": {
         "detail": [
@@ -551,6 +922,9 @@ export const examples = {
             "type": "missing"
           }
         ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   },
@@ -561,6 +935,12 @@ export const examples = {
           "my-finetune",
           "old-finetune"
         ]
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   },
@@ -572,25 +952,11 @@ export const examples = {
         "deleted_finetune_id": "my-finetune",
         "timestamp": "2026-11-29T12:00:00Z"
       },
-      "422": {
-        "detail": [
-          {
-            "loc": [
-              "body",
-              "finetune_id"
-            ],
-            "msg": "Field required",
-            "type": "missing"
-          }
-        ]
-      }
-    }
-  },
-  "/v1/flux-pro-1.1-ultra-finetuned": {
-    "post": {
-      "200": {
-        "id": "5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a",
-        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a"
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "404": {
+        "detail": "Finetune not found"
       },
       "422": {
         "detail": [
@@ -603,6 +969,212 @@ export const examples = {
             "type": "missing"
           }
         ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "200": {
+        "id": "5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-4b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-4b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
+      }
+    }
+  },
+  "/v1/flux-2-klein-base-9b-finetuned": {
+    "post": {
+      "200": {
+        "id": "7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=7d2e4c1a-3b5f-4e6d-8a9b-0c1d2e3f4a5b"
+      },
+      "402": {
+        "detail": "Insufficient credits"
+      },
+      "403": {
+        "detail": "Not authenticated - Invalid Authentication"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      },
+      "429": {
+        "detail": "Too many active tasks"
       }
     }
   }
@@ -703,6 +1275,17 @@ export const schemas = {
       "status",
       "webhook_url"
     ]
+  },
+  "BflErrorDetail": {
+    "type": "object",
+    "required": [
+      "detail"
+    ],
+    "properties": {
+      "detail": {
+        "type": "string"
+      }
+    }
   },
   "CreditsResponse": {
     "properties": {
@@ -946,6 +1529,150 @@ export const schemas = {
     "type": "object",
     "required": [
       "finetune_id"
+    ]
+  },
+  "Flux2KleinFinetunedInputs": {
+    "allOf": [
+      {
+        "$ref": "#/components/schemas/Flux2KleinInputs"
+      },
+      {
+        "type": "object",
+        "required": [
+          "finetune_id"
+        ],
+        "properties": {
+          "finetune_id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "finetune_strength": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 2
+          }
+        }
+      }
+    ]
+  },
+  "Flux2KleinInputs": {
+    "properties": {
+      "prompt": {
+        "type": "string"
+      },
+      "input_image": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_image_2": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_image_3": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_image_4": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "seed": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "width": {
+        "anyOf": [
+          {
+            "type": "integer",
+            "minimum": 64
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "height": {
+        "anyOf": [
+          {
+            "type": "integer",
+            "minimum": 64
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "safety_tolerance": {
+        "type": "integer",
+        "maximum": 5,
+        "minimum": 0
+      },
+      "output_format": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/OutputFormat"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "webhook_url": {
+        "anyOf": [
+          {
+            "type": "string",
+            "maxLength": 2083,
+            "minLength": 1
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "webhook_secret": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "prompt"
     ]
   },
   "HTTPValidationError": {

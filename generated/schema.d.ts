@@ -144,6 +144,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/flux-2-klein-4b-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX.2 [klein 4B] and a LoRA finetune (beta)
+         * @description Submits a generation task with a FLUX.2 [klein] model and a LoRA finetune. Public beta (BFL's "FLUX.2 LoRA Inference" guide): not in BFL's OpenAPI document; declared by bfl-finetune's overlay.
+         */
+        post: operations["generate_flux_2_klein_4b_finetuned_v1_flux_2_klein_4b_finetuned_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flux-2-klein-9b-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX.2 [klein 9B] and a LoRA finetune (beta)
+         * @description Submits a generation task with a FLUX.2 [klein] model and a LoRA finetune. Public beta (BFL's "FLUX.2 LoRA Inference" guide): not in BFL's OpenAPI document; declared by bfl-finetune's overlay.
+         */
+        post: operations["generate_flux_2_klein_9b_finetuned_v1_flux_2_klein_9b_finetuned_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flux-2-klein-9b-kv-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX.2 [klein 9B KV] and a LoRA finetune (beta)
+         * @description Submits a generation task with a FLUX.2 [klein] model and a LoRA finetune. Public beta (BFL's "FLUX.2 LoRA Inference" guide): not in BFL's OpenAPI document; declared by bfl-finetune's overlay.
+         */
+        post: operations["generate_flux_2_klein_9b_kv_finetuned_v1_flux_2_klein_9b_kv_finetuned_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flux-2-klein-9b-kv-bf16-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX.2 [klein 9B KV BF16] and a LoRA finetune (beta)
+         * @description Submits a generation task with a FLUX.2 [klein] model and a LoRA finetune. Public beta (BFL's "FLUX.2 LoRA Inference" guide): not in BFL's OpenAPI document; declared by bfl-finetune's overlay.
+         */
+        post: operations["generate_flux_2_klein_9b_kv_bf16_finetuned_v1_flux_2_klein_9b_kv_bf16_finetuned_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flux-2-klein-base-4b-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX.2 [klein base 4B] and a LoRA finetune (beta)
+         * @description Submits a generation task with a FLUX.2 [klein] model and a LoRA finetune. Public beta (BFL's "FLUX.2 LoRA Inference" guide): not in BFL's OpenAPI document; declared by bfl-finetune's overlay.
+         */
+        post: operations["generate_flux_2_klein_base_4b_finetuned_v1_flux_2_klein_base_4b_finetuned_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flux-2-klein-base-9b-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX.2 [klein base 9B] and a LoRA finetune (beta)
+         * @description Submits a generation task with a FLUX.2 [klein] model and a LoRA finetune. Public beta (BFL's "FLUX.2 LoRA Inference" guide): not in BFL's OpenAPI document; declared by bfl-finetune's overlay.
+         */
+        post: operations["generate_flux_2_klein_base_9b_finetuned_v1_flux_2_klein_base_9b_finetuned_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -395,6 +515,74 @@ export interface components {
              */
             webhook_secret?: string | null;
         };
+        /**
+         * Flux2KleinInputs
+         * @description Input model for FLUX.2 Klein (non-base) - like Pro but max 4 images.
+         */
+        Flux2KleinInputs: {
+            /**
+             * Prompt
+             * @description Text prompt for image generation.
+             * @example ein fantastisches bild
+             */
+            prompt: string;
+            /**
+             * Input Image
+             * @description Path to the input image.
+             */
+            input_image?: string | null;
+            /**
+             * Input Image 2
+             * @description Path to the second input image.
+             */
+            input_image_2?: string | null;
+            /**
+             * Input Image 3
+             * @description Path to the third input image.
+             */
+            input_image_3?: string | null;
+            /**
+             * Input Image 4
+             * @description Path to the fourth input image.
+             */
+            input_image_4?: string | null;
+            /**
+             * Seed
+             * @description Optional seed for reproducibility.
+             * @example 42
+             */
+            seed?: number | null;
+            /**
+             * Width
+             * @description Width of the image
+             * @default 0
+             */
+            width?: number | null;
+            /**
+             * Height
+             * @description Height of the image
+             * @default 0
+             */
+            height?: number | null;
+            /**
+             * Safety Tolerance
+             * @description Tolerance level for input and output moderation. Between 0 and 5, 0 being most strict, 5 being least strict. If you wish to increase the safety_tolerance beyond these levels please reach out to the team.
+             * @default 2
+             */
+            safety_tolerance?: number;
+            /** @default jpeg */
+            output_format?: components["schemas"]["OutputFormat"] | null;
+            /**
+             * Webhook Url
+             * @description URL to receive webhook notifications
+             */
+            webhook_url?: string | null;
+            /**
+             * Webhook Secret
+             * @description Optional secret for webhook signature verification
+             */
+            webhook_secret?: string | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -448,11 +636,83 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /**
+         * Flux2KleinFinetunedInputs
+         * @description FLUX.2 [klein] request with a LoRA finetune (BFL public beta): the base request plus finetune_id and finetune_strength.
+         */
+        Flux2KleinFinetunedInputs: components["schemas"]["Flux2KleinInputs"] & {
+            /**
+             * Finetune Id
+             * @description Name of the LoRA to use. For a LoRA another organization shares, use the format 'org-id/lora-name'.
+             * @example my-finetune
+             */
+            finetune_id: string;
+            /**
+             * Finetune Strength
+             * @description How strongly the LoRA applies, from 0 (not at all) to 2.
+             */
+            finetune_strength?: number;
+        };
+        /**
+         * BflErrorDetail
+         * @description An error answer outside request validation, as BFL's API sends it.
+         */
+        BflErrorDetail: {
+            /**
+             * Detail
+             * @description What went wrong, in words.
+             */
+            detail: string;
+        };
     };
-    responses: never;
+    responses: {
+        /** @description The x-key header is missing or holds a key the service does not accept. */
+        BflNotAuthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+        /** @description No finetune with this finetune_id in the organization (never created, or already deleted). The client's outcomes rest on this answer: a 404 to a delete whose earlier attempt may have reached the server reads as "deleted by that attempt". */
+        BflFinetuneNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+        /** @description Too many requests or active tasks (BFL allows 24 active tasks at a time). */
+        BflRateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+        /** @description The organization has too few credits for this task; nothing was started. */
+        BflInsufficientCredits: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BflErrorDetail"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description How long to wait before trying again, in seconds or as an HTTP date.
+         * @example 1
+         */
+        RetryAfter: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -475,6 +735,8 @@ export interface operations {
                     "application/json": components["schemas"]["CreditsResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
+            429: components["responses"]["BflRateLimited"];
         };
     };
     get_result_v1_get_result_get: {
@@ -497,6 +759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResultResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -506,6 +769,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            429: components["responses"]["BflRateLimited"];
         };
     };
     finetune_details_v1_finetune_details_get: {
@@ -528,6 +792,8 @@ export interface operations {
                     "application/json": components["schemas"]["FinetuneDetailResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -537,6 +803,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            429: components["responses"]["BflRateLimited"];
         };
     };
     flux_pro_1_0_fill_finetuned_v1_flux_pro_1_0_fill_finetuned_post: {
@@ -561,6 +828,8 @@ export interface operations {
                     "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
                 };
             };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -570,6 +839,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            429: components["responses"]["BflRateLimited"];
         };
     };
     my_finetunes_v1_my_finetunes_get: {
@@ -590,6 +860,8 @@ export interface operations {
                     "application/json": components["schemas"]["MyFinetunesResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
+            429: components["responses"]["BflRateLimited"];
         };
     };
     delete_finetune_v1_delete_finetune_post: {
@@ -614,6 +886,8 @@ export interface operations {
                     "application/json": components["schemas"]["DeleteFinetuneResponse"];
                 };
             };
+            403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -623,6 +897,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            429: components["responses"]["BflRateLimited"];
         };
     };
     generate_bigblue_finetuned_v1_flux_pro_1_1_ultra_finetuned_post: {
@@ -647,6 +922,8 @@ export interface operations {
                     "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
                 };
             };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -656,6 +933,223 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            429: components["responses"]["BflRateLimited"];
+        };
+    };
+    generate_flux_2_klein_4b_finetuned_v1_flux_2_klein_4b_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flux2KleinFinetunedInputs"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
+                };
+            };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            429: components["responses"]["BflRateLimited"];
+        };
+    };
+    generate_flux_2_klein_9b_finetuned_v1_flux_2_klein_9b_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flux2KleinFinetunedInputs"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
+                };
+            };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            429: components["responses"]["BflRateLimited"];
+        };
+    };
+    generate_flux_2_klein_9b_kv_finetuned_v1_flux_2_klein_9b_kv_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flux2KleinFinetunedInputs"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
+                };
+            };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            429: components["responses"]["BflRateLimited"];
+        };
+    };
+    generate_flux_2_klein_9b_kv_bf16_finetuned_v1_flux_2_klein_9b_kv_bf16_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flux2KleinFinetunedInputs"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
+                };
+            };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            429: components["responses"]["BflRateLimited"];
+        };
+    };
+    generate_flux_2_klein_base_4b_finetuned_v1_flux_2_klein_base_4b_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flux2KleinFinetunedInputs"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
+                };
+            };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            429: components["responses"]["BflRateLimited"];
+        };
+    };
+    generate_flux_2_klein_base_9b_finetuned_v1_flux_2_klein_base_9b_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flux2KleinFinetunedInputs"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
+                };
+            };
+            402: components["responses"]["BflInsufficientCredits"];
+            403: components["responses"]["BflNotAuthenticated"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            429: components["responses"]["BflRateLimited"];
         };
     };
 }

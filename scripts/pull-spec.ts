@@ -189,6 +189,22 @@ async function printOverlayStatus(doc: OpenApiDoc, outDir: string, io: ScriptIo)
   }
 }
 
+/**
+ * What the change report compares: the effective spec of each document (the overlay applied, so
+ * a change upstream to a schema the overlay's operations derive from is reported under them),
+ * else, when the overlay does not apply to either one, each document cut to the covered operations.
+ */
+async function coveredViews(before: OpenApiDoc, after: OpenApiDoc, outDir: string): Promise<[unknown, unknown]> {
+  try {
+    const overlay = await readOverlay(outDir);
+    const name = path.join(outDir, OVERLAY_FILE);
+    return [await buildEffectiveSpec(before, overlay, name), await buildEffectiveSpec(after, overlay, name)];
+  } catch {
+    // printOverlayStatus says why the overlay does not apply.
+    return [await cutTo(before, COVERED_OPERATIONS), await cutTo(after, COVERED_OPERATIONS)];
+  }
+}
+
 /** Runs a pull; resolves to the exit code. Prints the change report on stdout. */
 export async function pullSpec(options: PullOptions, io: ScriptIo = consoleIo): Promise<number> {
   const fetched = await fetchSpec(options.from, options);
@@ -205,7 +221,7 @@ export async function pullSpec(options: PullOptions, io: ScriptIo = consoleIo): 
   if (previous) {
     const [before, after] = options.allPaths
       ? [previous.doc, parsed]
-      : await Promise.all([cutTo(previous.doc, COVERED_OPERATIONS), cutTo(parsed, COVERED_OPERATIONS)]);
+      : await coveredViews(previous.doc as OpenApiDoc, parsed, options.outDir);
     const report = diffSpecs(before, after);
     breaking = report.breaking.length;
     io.out(formatReport(report));

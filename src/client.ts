@@ -67,8 +67,10 @@ export interface BflClient {
    * never sent twice unasked: only a definite refusal (a 429, a connection never made) is retried.
    * On any other failure, {@link submitMayHaveCreated} (or the error's `sentWithoutAnswer`,
    * `afterAmbiguousAttempt`, a 5xx `BflServerError`) says the task may exist all the same.
-   * @param model a `-finetuned` model of the spec; the body's type follows it.
+   * @param model a `-finetuned` model of the spec; the body's type follows it. The FLUX.2 [klein]
+   * ones (`KleinFinetunedModel`) are BFL's public beta.
    * @param body the model's request body as the spec types it (snake_case), sent as it is.
+   * `finetune_id` may name a LoRA another organization shares, as `org-id/lora-name`.
    * @throws {TypeError} when `model` is not a finetuned model or `body.finetune_id` is blank (nothing is sent).
    */
   submitFinetuned<M extends FinetunedModel>(

@@ -58,6 +58,7 @@ export {
   type CreditsResponse,
   type FinetunedInput,
   type FinetunedModel,
+  type KleinFinetunedModel,
   type ReadyResult,
   type ResultResponse,
   type SubmitResponse,

@@ -33,9 +33,19 @@ type ModelOf<P> = P extends `/v1/${infer M}` ? M : never;
 
 /**
  * A model that runs a finetune: `"flux-pro-1.1-ultra-finetuned"`, `"flux-pro-1.0-fill-finetuned"`,
- * and any `-finetuned` operation the spec gains, with no change here.
+ * the FLUX.2 [klein] ones ({@link KleinFinetunedModel}, BFL's public beta), and any `-finetuned`
+ * operation the spec gains, with no change here.
  */
 export type FinetunedModel = ModelOf<FinetunedPath>;
+
+/**
+ * The FLUX.2 [klein] finetuned models (`flux-2-klein-4b-finetuned`, `…-9b-…`, `…-9b-kv-…`,
+ * `…-9b-kv-bf16-…`, `…-base-4b-…`, `…-base-9b-…`): a LoRA from the BFL Dashboard on a klein base.
+ * BFL's public beta, from its "FLUX.2 LoRA Inference" guide, not its OpenAPI document: this
+ * package's overlay declares them, and BFL may change them without notice.
+ * @beta
+ */
+export type KleinFinetunedModel = Extract<FinetunedModel, `flux-2-klein-${string}`>;
 
 type SubmitOperation<M extends FinetunedModel> = paths[`/v1/${M}` & FinetunedPath]["post"];
 

@@ -11,11 +11,27 @@ export interface CoveredOperation {
   /** The string the facade passes in: a JSON body field or a query parameter. */
   sends?: { in: "body" | "query"; name: string };
   /**
+   * "overlay" for an operation BFL documents in its guides but not in its OpenAPI document:
+   * openapi/overlay.yaml adds it, and the pulled document must not have it (if upstream starts
+   * documenting it, `npm run generate` stops and names it rather than merge the two).
+   */
+  from?: "upstream" | "overlay";
+  /**
    * Upstream declares no security on it although BFL's guides send the key; openapi/overlay.yaml
    * adds it. The pull does not refuse its missing security (every other covered operation's).
    */
   securityFromOverlay?: true;
 }
+
+/** The FLUX.2 [klein] models a LoRA runs on (BFL's "FLUX.2 LoRA Inference" guide, public beta). */
+const KLEIN_BASES = [
+  "flux-2-klein-4b",
+  "flux-2-klein-9b",
+  "flux-2-klein-9b-kv",
+  "flux-2-klein-9b-kv-bf16",
+  "flux-2-klein-base-4b",
+  "flux-2-klein-base-9b",
+];
 
 export const COVERED_OPERATIONS: readonly CoveredOperation[] = [
   { method: "post", path: "/v1/delete_finetune", sends: { in: "body", name: "finetune_id" } },
@@ -26,7 +42,21 @@ export const COVERED_OPERATIONS: readonly CoveredOperation[] = [
   { method: "post", path: "/v1/flux-pro-1.0-fill-finetuned", sends: { in: "body", name: "finetune_id" } },
   { method: "get", path: "/v1/get_result", sends: { in: "query", name: "id" }, securityFromOverlay: true },
   { method: "get", path: "/v1/credits" },
+  // FLUX.2 [klein] with a LoRA (BFL's public beta): the overlay adds them, from its guides.
+  ...KLEIN_BASES.map(
+    (base): CoveredOperation => ({
+      method: "post",
+      path: `/v1/${base}-finetuned`,
+      sends: { in: "body", name: "finetune_id" },
+      from: "overlay",
+    }),
+  ),
 ];
+
+/** The covered operations the pulled document itself must have. */
+export const UPSTREAM_OPERATIONS: readonly CoveredOperation[] = COVERED_OPERATIONS.filter(
+  (op) => op.from !== "overlay",
+);
 
 /** "POST /v1/delete_finetune". */
 export const operationName = ({ method, path }: Pick<CoveredOperation, "method" | "path">): string =>

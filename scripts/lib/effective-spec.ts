@@ -1,9 +1,11 @@
 /**
- * The effective spec: the pulled upstream document cut to the covered operations, with our
- * overlay (OpenAPI Overlay 1.0) applied. openapi-format does both the cut (its operation filter,
- * then dropping the components nothing uses) and the overlay (JSONPath targets); this module only
- * makes their silent cases loud: a covered operation missing upstream, an overlay action that
- * matches nothing.
+ * The effective spec: the pulled upstream document with our overlay (OpenAPI Overlay 1.0)
+ * applied, cut to the covered operations. The overlay applies to the whole document, so that an
+ * operation it adds can refer to upstream schemas no other covered operation uses; the cut then
+ * keeps what the covered operations reference. openapi-format does both the overlay (JSONPath
+ * targets) and the cut (its operation filter, then dropping the components nothing uses); this
+ * module only makes their silent cases loud: a covered operation missing, an overlay action that
+ * matches nothing, an operation the overlay adds that upstream now documents itself.
  */
 import { type OpenAPIOverlayAction, openapiFilter, openapiOverlay } from "openapi-format";
 import { isObject } from "../../src/utils/is-object.js";
@@ -66,7 +68,11 @@ function assertRefsResolve(doc: Doc, node: unknown = doc): void {
 export async function cutToCovered(doc: Doc, covered: readonly CoveredOperation[] = COVERED_OPERATIONS): Promise<Doc> {
   const all = [...eachOperation(doc)];
   const missing = covered.filter((c) => !all.some((op) => op.path === c.path && op.method === c.method));
-  if (missing.length > 0) throw new SpecError(`the document lacks ${missing.map(operationName).join(", ")}`);
+  if (missing.length > 0) {
+    const name = (op: CoveredOperation) =>
+      `${operationName(op)}${op.from === "overlay" ? " (the overlay adds it)" : ""}`;
+    throw new SpecError(`the document lacks ${missing.map(name).join(", ")}`);
+  }
   return cutTo(doc, covered);
 }
 
@@ -113,7 +119,27 @@ export async function applyOverlay(doc: Doc, overlay: Overlay, name: string): Pr
   return data as Doc;
 }
 
+/**
+ * Refuses a pulled document that already has an operation the overlay adds: merging BFL's
+ * version into ours would hide which one the client now follows.
+ */
+export function assertOverlayAdditionsNew(pulled: Doc, overlayName: string, covered = COVERED_OPERATIONS): void {
+  const upstream = new Set([...eachOperation(pulled)].map(filterKey));
+  const both = covered.filter((op) => op.from === "overlay" && upstream.has(filterKey(op)));
+  if (both.length > 0) {
+    throw new SpecError(
+      `the pulled document now has ${both.map(operationName).join(", ")}, which ${overlayName} adds: compare the two, then drop the overlay's version and mark it from upstream in scripts/lib/covered-operations.ts`,
+    );
+  }
+}
+
 /** Pulled document + overlay -> effective spec. */
-export async function buildEffectiveSpec(pulled: Doc, overlay: Overlay, overlayName: string): Promise<Doc> {
-  return applyOverlay(await cutToCovered(pulled), overlay, overlayName);
+export async function buildEffectiveSpec(
+  pulled: Doc,
+  overlay: Overlay,
+  overlayName: string,
+  covered: readonly CoveredOperation[] = COVERED_OPERATIONS,
+): Promise<Doc> {
+  assertOverlayAdditionsNew(pulled, overlayName, covered);
+  return cutToCovered(await applyOverlay(pulled, overlay, overlayName), covered);
 }

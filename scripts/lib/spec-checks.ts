@@ -5,7 +5,7 @@
  * covered operations, and the upstream document is what it is.
  */
 import { isObject } from "../../src/utils/is-object.js";
-import { COVERED_OPERATIONS, operationName } from "./covered-operations.ts";
+import { COVERED_OPERATIONS, operationName, UPSTREAM_OPERATIONS } from "./covered-operations.ts";
 import { jsonMedia, operationServers, resolveLocal } from "./openapi-operations.ts";
 import { SpecError } from "./spec-source.ts";
 
@@ -130,13 +130,14 @@ function sentField(doc: OpenApiDoc, operation: Record<string, unknown>, sends: {
 }
 
 /**
- * What the facade (src/client.ts) relies on in each covered operation: it exists, is called on an
+ * What the facade (src/client.ts) relies on in each covered operation the pulled document must
+ * have (the overlay's own are checked once it applies, by `npm run generate`): it exists, is called on an
  * absolute http(s) server, takes the string the facade sends where it sends it, and answers 200
  * with a JSON object. Anything finer is for the change report and, in `npm run regen`, for the
  * type-check.
  */
 export function assertFacadeNeeds(doc: OpenApiDoc, from: string): void {
-  for (const covered of COVERED_OPERATIONS) {
+  for (const covered of UPSTREAM_OPERATIONS) {
     const name = operationName(covered);
     const item = resolveLocal(doc, doc.paths[covered.path]);
     const operation = isObject(item) ? item[covered.method] : undefined;

@@ -7,7 +7,10 @@
 /** An HTTP answer, as a scenario gives it or the fake makes it. */
 export interface HttpAnswer {
   status: number;
-  /** A string is sent as it is; anything else as JSON. Default `{ "detail": <the status's text> }`. */
+  /**
+   * A string is sent as it is; anything else as JSON. Default: the spec's example for this
+   * status, else `{ "detail": <the status's text> }` (FastAPI's `detail` list for a 422).
+   */
   body?: unknown;
   headers?: Record<string, string>;
 }

@@ -3,11 +3,11 @@
  * the request schemas, take a scenario if one applies, else apply the operation to the state.
  */
 import { REDACTED, redactText, redactValue } from "../redact.js";
-import { json, type Outcome, toOutcome } from "./fake-answers.js";
+import { defaultDetail, json, type Outcome, toOutcome } from "./fake-answers.js";
 import { findOperation, OPERATIONS, type OperationSpec, resolveSchema } from "./fake-contract.js";
 import { BEHAVIOURS, type Call, type FinetuneStore, type OperationBehaviour } from "./fake-operations.js";
 import type { Behaviour, Scenarios } from "./fake-scenarios.js";
-import { type ParsedBody, parseBody, requestIssues } from "./fake-validation.js";
+import { lastValues, type ParsedBody, parseBody, requestIssues } from "./fake-validation.js";
 
 /** A request the fake received, as `fake.requests` lists it. The API key is never in it. */
 export interface FakeRequest {
@@ -16,7 +16,7 @@ export interface FakeRequest {
   path: string;
   /** The client method of the operation (e.g. `deleteFinetune`), `null` for an unknown route. */
   operation: string | null;
-  /** Parsed JSON body, the text when it is not JSON, `undefined` when there is none. */
+  /** Parsed JSON body, the text when it is not JSON (or not sent as JSON), `undefined` when there is none. */
   body: unknown;
   /** Request headers (lower-case names), the key header's value replaced by `[redacted]`. */
   headers: Record<string, string>;
@@ -51,9 +51,23 @@ function invalidBody(op: OperationSpec, answer: Outcome): Outcome {
   return json(200, "invalid-body");
 }
 
+/**
+ * A scenario answer's body when it gives none: the spec's example for that status, else one in
+ * the shape its status takes (FastAPI's list for 422, BFL's `{ detail }` otherwise).
+ */
+function defaultBody(op: OperationSpec, status: number): unknown {
+  if (status in op.examples) return op.examples[status];
+  if (status === 422) return { detail: [{ loc: ["body"], msg: defaultDetail(status), type: "value_error" }] };
+  return { detail: defaultDetail(status) };
+}
+
 /** The outcome of a scenario's behaviour for an accepted call. */
 function play(behaviour: Behaviour, run: () => Outcome, op: OperationSpec): Outcome {
-  if (typeof behaviour === "object") return toOutcome(behaviour);
+  if (typeof behaviour === "object") {
+    return toOutcome(
+      behaviour.body === undefined ? { ...behaviour, body: defaultBody(op, behaviour.status) } : behaviour,
+    );
+  }
   if (behaviour === "timeout" || behaviour === "reset") return { kind: behaviour };
   const answer = run();
   return behaviour === "ambiguous" ? { kind: "reset" } : invalidBody(op, answer);
@@ -74,7 +88,7 @@ function accepted(
   if (op.apiKeyHeader !== null && (!key || (state.apiKey !== undefined && key !== state.apiKey))) {
     return json(403, UNAUTHENTICATED);
   }
-  const query = new URL(request.url).searchParams;
+  const query = lastValues(new URL(request.url).searchParams);
   const issues = requestIssues(op, query, body);
   if (issues.length > 0) return json(422, { detail: issues });
   const call: Call = { query, body: body.kind === "json" ? body.value : undefined };
@@ -105,7 +119,7 @@ function record(request: Request, url: URL, body: ParsedBody, name: string | nul
   request.headers.forEach((value, header) => {
     headers[header] = KEY_HEADERS.has(header) ? REDACTED : clean(value, redactText);
   });
-  const raw = body.kind === "json" ? body.value : body.kind === "invalid" ? body.text : undefined;
+  const raw = body.kind === "json" ? body.value : body.kind === "none" ? undefined : body.text;
   return {
     method: request.method,
     path: clean(url.pathname + url.search, redactText),
@@ -119,7 +133,7 @@ function record(request: Request, url: URL, body: ParsedBody, name: string | nul
 /** Handles one request against `state` and records it. */
 export async function handle(state: HandlerState, request: Request): Promise<Outcome> {
   const url = new URL(request.url);
-  const body = parseBody(await request.text());
+  const body = parseBody(await request.text(), request.headers.get("content-type"));
   const { name, outcome } = route(state, request, url.pathname, body);
   state.requests.push(record(request, url, body, name, outcome));
   return outcome;

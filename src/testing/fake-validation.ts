@@ -13,11 +13,26 @@ export interface ValidationErrorItem {
   input?: unknown;
 }
 
-/** What the fake could read of a request body. */
-export type ParsedBody = { kind: "none" } | { kind: "json"; value: unknown } | { kind: "invalid"; text: string };
+/**
+ * What the fake could read of a request body: nothing, JSON, text that does not parse as JSON, or
+ * a body sent with a content type that is not JSON ("other"), which is never parsed.
+ */
+export type ParsedBody =
+  | { kind: "none" }
+  | { kind: "json"; value: unknown }
+  | { kind: "invalid"; text: string }
+  | { kind: "other"; text: string };
 
-export function parseBody(text: string): ParsedBody {
+/** `application/json` and `application/*+json`, whatever the parameters. */
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Reads a body as FastAPI does: without a content type, or with a JSON one, it is parsed as JSON;
+ * with any other (`text/plain`, a form) it is not, so a JSON-looking text body is not an object.
+ */
+export function parseBody(text: string, contentType: string | null): ParsedBody {
   if (text === "") return { kind: "none" };
+  if (contentType !== null && !JSON_TYPE.test(contentType)) return { kind: "other", text };
   try {
     return { kind: "json", value: JSON.parse(text) };
   } catch {
@@ -57,6 +72,11 @@ function item(where: string, path: string, message: string, value: unknown): Val
   return { loc, msg: message, type: "value_error", input };
 }
 
+/** The query as Starlette reads it for a single-valued parameter: a repeated name's last value wins. */
+export function lastValues(query: URLSearchParams): URLSearchParams {
+  return new URLSearchParams([...new Map(query)]);
+}
+
 function queryIssues(op: OperationSpec, query: URLSearchParams): ValidationErrorItem[] {
   const issues: ValidationErrorItem[] = [];
   for (const [name, param] of Object.entries(op.query)) {
@@ -74,6 +94,11 @@ function bodyIssues(op: OperationSpec, body: ParsedBody): ValidationErrorItem[] 
   if (!op.body) return [];
   if (body.kind === "none") return op.body.required ? [item("body", "", "required field is missing", null)] : [];
   if (body.kind === "invalid") return [{ loc: ["body", 0], msg: "JSON decode error", type: "json_invalid" }];
+  if (body.kind === "other") {
+    // FastAPI validates the raw text against the body's model, which it is not.
+    const msg = "Input should be a valid dictionary or object to extract fields from";
+    return [{ loc: ["body"], msg, type: "model_attributes_type", input: body.text }];
+  }
   return validate(op.body.schema, body.value, SCHEMAS).map((issue) =>
     item("body", issue.path, issue.message, body.value),
   );

@@ -47,7 +47,8 @@ describe("GET /v1/finetune_details against Prism", () => {
     });
     expect(response.status).toBe(422);
     expect(error).toEqual(contract.examples[422]);
-    expect(error?.detail?.[0]?.loc).toEqual(["query", "finetune_id"]);
+    const detail = Array.isArray(error?.detail) ? error.detail : [];
+    expect(detail[0]?.loc).toEqual(["query", "finetune_id"]);
     expect(validate(contract.responses[422], error, schemas)).toEqual([]);
   });
 

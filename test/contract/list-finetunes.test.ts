@@ -47,8 +47,8 @@ describe("GET /v1/my_finetunes against Prism", () => {
     expect(response.status).toBe(401);
   });
 
-  it("declares only 200, so Prism has no 422 to give", async () => {
-    expect(Object.keys(contract.responses)).toEqual(["200"]);
+  it("declares no 422 (it takes no input), so Prism has none to give", async () => {
+    expect(Object.keys(contract.responses)).not.toContain("422");
     const { response } = await client.raw.GET("/v1/my_finetunes", { headers: { Prefer: "code=422" } });
     expect(response.status).not.toBe(422);
   });

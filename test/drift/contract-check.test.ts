@@ -57,15 +57,14 @@ const check = (url: string, env: Record<string, string> = {}, extra: string[] = 
 
 // Each run starts tsx and a Prism proxy: on a loaded 2-core machine that alone can take 30 s.
 describe.concurrent("contract:check", { timeout: 120_000 }, () => {
-  it("passes a conforming upstream, noting the statuses the snapshot does not declare", async () => {
+  it("passes a conforming upstream, whose 404 and 403 the snapshot declares (the overlay's)", async () => {
     const { url, seen } = await upstream(conforming);
     const run = await check(url);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/ok {3}delete-missing-id: expected 200 or 404, got 404 \(delete of bfl-contract-probe-/);
-    expect(run.stdout).toContain(
-      "note: 404 is not declared in the snapshot (it declares 200, 422), so its body is not checked",
-    );
+    // Declared, so their bodies are checked: no note that they could not be.
+    expect(run.stdout).not.toContain("is not declared in the snapshot");
     expect(run.stdout).toContain("ok   no-key: expected 401 or 403, got 403");
     expect(run.stdout).toContain("ok   invalid-body: expected 422, got 422");
     expect(run.stdout).toContain("All probes conform.");
@@ -92,6 +91,17 @@ describe.concurrent("contract:check", { timeout: 120_000 }, () => {
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({ upstream: url, ok: true });
     expect(report.results[0]).toMatchObject({ probe: "delete-missing-id", status: 200, conforms: true, notes: [] });
+  });
+
+  it("checks the body of a declared error: a 403 without its detail string is named", async () => {
+    const { url } = await upstream(({ key, body }, res) =>
+      key ? conforming({ key, body }, res) : reply(res, 403, { error: "no key" }),
+    );
+    const run = await check(url);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("FAIL no-key: expected 401 or 403, got 403");
+    expect(run.stdout).toMatch(/response\.body\.?\S*: Response body must have required property 'detail'/);
+    expect(run.stdout).toContain("1 of 3 probes do not conform.");
   });
 
   it("names timestamp when a 200 lacks it, and never prints the key even when the upstream echoes it", async () => {
@@ -158,7 +168,7 @@ describe.concurrent("contract:check", { timeout: 120_000 }, () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("FAIL delete-missing-id: expected 200 or 404, got 500");
     expect(run.stdout).toContain(
-      "status: got 500, expected 200 or 404; 500 is not declared in the snapshot (it declares 200, 422)",
+      "status: got 500, expected 200 or 404; 500 is not declared in the snapshot (it declares 200, 403, 404, 422, 429)",
     );
     expect(run.stdout).toContain("FAIL no-key: expected 401 or 403, got 500");
     expect(run.stdout).toContain("FAIL invalid-body: expected 422, got 500");

@@ -102,7 +102,7 @@ describe("renderContract", () => {
       finetune_id: { required: true, schema: { type: "string" } },
     });
     expect(operation(parts, "/v1/my_finetunes", "get").body).toBeNull();
-    expect(Object.keys(operation(parts, "/v1/my_finetunes", "get").responses)).toEqual(["200"]);
+    expect(Object.keys(operation(parts, "/v1/my_finetunes", "get").responses)).not.toContain("422");
   });
 
   it("keeps the client's part (servers, 2xx schemas and their components) apart from the fake's", () => {
@@ -110,7 +110,7 @@ describe("renderContract", () => {
     expect(parts.responses["/v1/delete_finetune"].post).toEqual({
       "200": { $ref: "#/components/schemas/DeleteFinetuneResponse" },
     });
-    expect(parts.errorResponses["/v1/delete_finetune"].post).toEqual({
+    expect(parts.errorResponses["/v1/delete_finetune"].post).toMatchObject({
       "422": { $ref: "#/components/schemas/HTTPValidationError" },
     });
     expect(Object.keys(parts.responseSchemas)).toEqual(
@@ -121,6 +121,8 @@ describe("renderContract", () => {
       expect(parts.schemas, name).toHaveProperty(name);
       expect(parts.responseSchemas, name).not.toHaveProperty(name);
     }
+    expect(Object.keys(parts.responseSchemas)).not.toContain("BflErrorDetail");
+    expect(parts.schemas).toHaveProperty("BflErrorDetail");
     for (const [name, schema] of Object.entries(parts.responseSchemas)) expect(parts.schemas[name]).toEqual(schema);
   });
 

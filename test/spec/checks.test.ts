@@ -9,8 +9,15 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { prettyJson, replaceFiles } from "../../scripts/lib/atomic-write.ts";
-import { COVERED_OPERATIONS } from "../../scripts/lib/covered-operations.ts";
-import { applyOverlay, assertOverlay, cutTo, cutToCovered, type Overlay } from "../../scripts/lib/effective-spec.ts";
+import { UPSTREAM_OPERATIONS } from "../../scripts/lib/covered-operations.ts";
+import {
+  applyOverlay,
+  assertOverlay,
+  buildEffectiveSpec,
+  cutTo,
+  cutToCovered,
+  type Overlay,
+} from "../../scripts/lib/effective-spec.ts";
 import { assertFacadeNeeds, assertOpenApi3, assertValid } from "../../scripts/lib/spec-checks.ts";
 import { parseSpec, SpecError } from "../../scripts/lib/spec-source.ts";
 import { effective, pulled } from "./fixtures/variants.js";
@@ -44,9 +51,9 @@ describe("cutting to operations (openapi-format's filter)", () => {
   });
 
   it("the covered operations: BFL's words unchanged, empty schemas included", async () => {
-    const doc: Doc = await cutToCovered(pulled());
+    const doc: Doc = await cutToCovered(pulled(), UPSTREAM_OPERATIONS);
     const original = pulled();
-    expect(Object.keys(doc.paths).sort()).toEqual(COVERED_OPERATIONS.map((op) => op.path).sort());
+    expect(Object.keys(doc.paths).sort()).toEqual(UPSTREAM_OPERATIONS.map((op) => op.path).sort());
     for (const route of Object.keys(doc.paths)) expect(doc.paths[route]).toEqual(original.paths[route]);
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
       expect(schema).toEqual(original.components.schemas[name]);
@@ -62,7 +69,9 @@ describe("cutting to operations (openapi-format's filter)", () => {
   it("refuses a document that lacks a covered operation", async () => {
     const doc = pulled();
     delete doc.paths["/v1/my_finetunes"];
-    await expect(cutToCovered(doc)).rejects.toThrow(new SpecError("the document lacks GET /v1/my_finetunes"));
+    await expect(cutToCovered(doc, UPSTREAM_OPERATIONS)).rejects.toThrow(
+      new SpecError("the document lacks GET /v1/my_finetunes"),
+    );
   });
 
   const synthetic = (): Doc => ({
@@ -124,7 +133,7 @@ describe("the overlay (openapi-format's overlay)", () => {
   it("applies an action that matches", async () => {
     const value = { finetunes: ["a"] };
     const doc: Doc = await applyOverlay(
-      await cutToCovered(pulled()),
+      await cutToCovered(pulled(), UPSTREAM_OPERATIONS),
       overlay([{ target, description: "why", update: { examples: { example: { value } } } }]),
       "o.yaml",
     );
@@ -147,7 +156,58 @@ describe("the overlay (openapi-format's overlay)", () => {
   it("the committed overlay applies to the committed pull, every action", async () => {
     const committed = parseYaml(readFileSync("openapi/overlay.yaml", "utf8"));
     assertOverlay(committed, "overlay.yaml");
-    await expect(applyOverlay(await cutToCovered(pulled()), committed, "overlay.yaml")).resolves.toEqual(effective());
+    await expect(buildEffectiveSpec(pulled(), committed, "overlay.yaml")).resolves.toEqual(effective());
+  });
+
+  // An operation BFL documents only in its guides: the overlay adds it, deriving from an upstream schema.
+  const added = { method: "post", path: "/v1/flux-2-klein-4b-x", from: "overlay" } as const;
+  const adds = (pathKey: string) =>
+    overlay([
+      {
+        target: "$.paths",
+        description: "an operation from the guides",
+        update: {
+          [pathKey]: {
+            post: {
+              requestBody: {
+                content: {
+                  "application/json": {
+                    schema: {
+                      allOf: [
+                        { $ref: "#/components/schemas/Flux2KleinInputs" },
+                        { type: "object", properties: { finetune_id: { type: "string" } } },
+                      ],
+                    },
+                  },
+                },
+              },
+              responses: { "200": { description: "ok" } },
+            },
+          },
+        },
+      },
+    ]);
+
+  it("an operation the overlay adds is covered, with the upstream schemas it refers to", async () => {
+    const doc: Doc = await buildEffectiveSpec(pulled(), adds(added.path), "o.yaml", [...UPSTREAM_OPERATIONS, added]);
+    expect(Object.keys(doc.paths)).toContain(added.path);
+    // Only the added operation refers to Flux2KleinInputs (and, through it, OutputFormat): the cut keeps them.
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Flux2KleinInputs", "OutputFormat"]));
+    expect(doc.paths["/v1/flux-2-klein-4b"]).toBeUndefined();
+  });
+
+  it("an operation the overlay should add but does not is named as the overlay's", async () => {
+    await expect(
+      buildEffectiveSpec(pulled(), adds("/v1/other"), "o.yaml", [...UPSTREAM_OPERATIONS, added]),
+    ).rejects.toThrow(new SpecError(`the document lacks POST ${added.path} (the overlay adds it)`));
+  });
+
+  it("refuses, naming it, an operation the overlay adds that upstream now documents itself", async () => {
+    const doc = pulled();
+    doc.paths[added.path] = { post: structuredClone(doc.paths["/v1/flux-2-klein-4b"].post) };
+    await expect(buildEffectiveSpec(doc, adds(added.path), "o.yaml", [...UPSTREAM_OPERATIONS, added])).rejects.toThrow(
+      `the pulled document now has POST ${added.path}, which o.yaml adds`,
+    );
   });
 
   const info = { title: "t", version: "1" };

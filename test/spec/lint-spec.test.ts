@@ -7,7 +7,7 @@ describe.concurrent("npm run lint:spec", { timeout: 60_000 }, () => {
     const run = await runScript("scripts/lint-spec.ts", []);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^warn operation-4xx-response: .* at #\/paths\/~1v1~1my_finetunes\/get\/responses$/m);
+    expect(run.stdout).toMatch(/^warn [\w-]+: .* at #\S*$/m);
     expect(run.stdout).toMatch(/^lint:spec: openapi\/openapi\.json: 0 error\(s\), \d+ warning\(s\)\n$/m);
   });
 

@@ -47,7 +47,26 @@ const withoutDetails422 = () => {
   return doc;
 };
 
+/** A new required field in the base klein request, which the overlay's klein -finetuned operations derive from. */
+const kleinRequires = () => {
+  const doc = pulled();
+  const inputs = doc.components.schemas.Flux2KleinInputs;
+  inputs.properties.style = { type: "string", title: "Style" };
+  inputs.required = [...inputs.required, "style"];
+  return doc;
+};
+/** BFL's document now carrying an operation the overlay adds. */
+const kleinUpstream = () => {
+  const doc = pulled();
+  const item = structuredClone(doc.paths["/v1/flux-2-klein-4b"]);
+  item.post.operationId = "generate_flux_2_klein_4b_finetuned_v1_flux_2_klein_4b_finetuned_post";
+  doc.paths["/v1/flux-2-klein-4b-finetuned"] = item;
+  return doc;
+};
+
 const routes: Record<string, (res: ServerResponse) => void> = {
+  "/klein-requires.json": send(JSON.stringify(kleinRequires())),
+  "/klein-upstream.json": send(JSON.stringify(kleinUpstream())),
   "/current.json": send(readFileSync(PULLED)),
   "/renamed.json": send(JSON.stringify(renamed())),
   "/added.json": send(JSON.stringify(addedOptional())),
@@ -182,6 +201,20 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
     expect(covered.stdout).toContain("No changes for this client.");
     expect(all.stdout).toMatch(/^Changes in every operation, from /m);
     expect(all.stdout).toMatch(/^Breaking \(1\):\n {2}- \[Removed\] operation POST \/v1\/flux-dev$/m);
+  });
+
+  it("a breaking change to a schema the overlay's operations derive from is reported under them", async () => {
+    const run = await pull(["--from", `${base}/klein-requires.json`, "--fail-on-breaking"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^ {2}- POST \/v1\/flux-2-klein-4b-finetuned: .*`style`/m);
+    expect(run.unchanged).toBe(true);
+  });
+
+  it("an operation the overlay adds that upstream now documents is named, not merged", async () => {
+    const run = await pull(["--from", `${base}/klein-upstream.json`, "--dry-run"]);
+    expect(run.stdout).toMatch(
+      /^Overlay: .*the pulled document now has POST \/v1\/flux-2-klein-4b-finetuned, which .*overlay\.yaml adds/m,
+    );
   });
 
   it("a renamed finetune_id is reported breaking; --fail-on-breaking refuses it, and so does the facade check", async () => {

@@ -72,6 +72,18 @@ describe.each(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op] as const))(
       expect((answer.body as { detail: unknown[] }).detail.length).toBeGreaterThan(0);
     });
 
+  const failures = Object.keys(op.responses).filter((status) => /^[45]/.test(status));
+  it.each(failures)(
+    "answers a scenario of its declared %s, without a body, in that status's schema",
+    async (status) => {
+      const fake = createFakeBfl({ finetunes: ["a"] });
+      fake.scenario(op.path, { status: Number(status) });
+      const answer = await send(fake, op, VALID[op.path]?.("a") ?? { query: "" });
+      expect(answer.status).toBe(Number(status));
+      expect(conformance(op, Number(status), answer.body)).toEqual([]);
+    },
+  );
+
   it('answers "invalid-body" with a 200 the spec\'s schema refuses', async () => {
     const fake = createFakeBfl({ finetunes: ["a"] });
     fake.scenario(op.path, "invalid-body");

@@ -154,6 +154,49 @@ describe("the contract", () => {
     });
   });
 
+  it("a body sent as text/plain is not read as JSON (FastAPI): 422, nothing deleted", async () => {
+    const fake = createFakeBfl({ finetunes: ["a"] });
+    const text = JSON.stringify({ finetune_id: "a" });
+    const response = await fake.fetch(`${ORIGIN}/v1/delete_finetune`, {
+      method: "POST",
+      headers: { "x-key": TEST_KEY, "content-type": "text/plain" },
+      body: text,
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      detail: [
+        {
+          loc: ["body"],
+          msg: "Input should be a valid dictionary or object to extract fields from",
+          type: "model_attributes_type",
+          input: text,
+        },
+      ],
+    });
+    expect(fake.finetunes).toEqual(["a"]);
+    expect(fake.requests[0]).toMatchObject({ body: text, outcome: 422 });
+  });
+
+  it("a body without a content type, or with a +json one, is read as JSON (FastAPI)", async () => {
+    const fake = createFakeBfl({ finetunes: ["a", "b"] });
+    const send = (body: BodyInit, headers: Record<string, string>) =>
+      fake.fetch(`${ORIGIN}/v1/delete_finetune`, { method: "POST", headers: { "x-key": TEST_KEY, ...headers }, body });
+    // A Blob without a type sends no content-type at all.
+    expect((await send(new Blob([JSON.stringify({ finetune_id: "a" })]), {})).status).toBe(200);
+    const vendor = { "content-type": "application/vnd.api+json; charset=utf-8" };
+    expect((await send(JSON.stringify({ finetune_id: "b" }), vendor)).status).toBe(200);
+    expect(fake.finetunes).toEqual([]);
+  });
+
+  it("a repeated query parameter resolves to its last value (Starlette)", async () => {
+    const fake = createFakeBfl({ finetunes: ["a"] });
+    expect(await call(fake, "GET", "/v1/finetune_details?finetune_id=gone&finetune_id=a")).toMatchObject({
+      status: 200,
+      body: { finetune_details: { finetune_id: "a" } },
+    });
+    expect((await call(fake, "GET", "/v1/finetune_details?finetune_id=a&finetune_id=gone")).status).toBe(404);
+  });
+
   it("without x-key: 403 with a detail, nothing deleted", async () => {
     const fake = createFakeBfl({ finetunes: ["a"] });
     const body = JSON.stringify({ finetune_id: "a" });
