@@ -9,9 +9,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { prettyJson, replaceFiles } from "./lib/atomic-write.ts";
 import { COVERED_OPERATIONS, operationName } from "./lib/covered-operations.ts";
-import { buildEffectiveSpec, cutTo } from "./lib/effective-spec.ts";
-import { overlayConflicts } from "./lib/overlay-conflicts.ts";
+import { buildEffectiveSpec, cutTo, type Overlay } from "./lib/effective-spec.ts";
 import { eachOperation } from "./lib/openapi-operations.ts";
+import { overlayConflicts } from "./lib/overlay-conflicts.ts";
 import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
 import {
   assertFacadeNeeds,
@@ -45,6 +45,8 @@ import {
 } from "./lib/spec-source.ts";
 
 type Doc = Record<string, unknown>;
+
+const NO_OVERLAY: Overlay = { overlay: "1.0.0", info: { title: "none", version: "0" }, actions: [] };
 
 export const DEFAULT_SOURCE = "https://api.bfl.ai/openapi.json";
 /** How many lint findings the report prints; `npm run lint:spec -- FILE` lists them all. */
@@ -159,7 +161,11 @@ async function readPrevious(outDir: string): Promise<Previous | undefined> {
 }
 
 /** Where this pull came from: --origin, else a URL, else the recorded origin if the bytes are the same. */
-function originOf(options: Pick<PullOptions, "from" | "origin">, fetched: FetchedSpec, previous: Previous | undefined): Origin {
+function originOf(
+  options: Pick<PullOptions, "from" | "origin">,
+  fetched: FetchedSpec,
+  previous: Previous | undefined,
+): Origin {
   if (options.origin) return options.origin;
   if (isUrl(options.from)) return { url: options.from };
   if (previous && previous.record.sha256 === fetched.sha256) return previous.record.origin;
@@ -222,7 +228,11 @@ export async function checkPull(options: PullOptions, io: ScriptIo): Promise<Che
   const findings = await assertValid(parsed, options.from);
 
   const previous = await readPrevious(options.outDir);
-  const overlay = await readOverlay(options.outDir);
+  const overlay = await readOverlay(options.outDir).catch((error: Error) => {
+    // A first pull into a folder without our overlay: nothing to apply yet.
+    if (error.message.endsWith(`${OVERLAY_FILE}: no such file`)) return NO_OVERLAY;
+    throw error;
+  });
   const built = await buildEffectiveSpec(parsed, overlay, path.join(options.outDir, OVERLAY_FILE)).then(
     (doc) => ({ doc }),
     (error: Error) => ({ error }),
@@ -247,7 +257,9 @@ export async function checkPull(options: PullOptions, io: ScriptIo): Promise<Che
   );
   if (!previous) io.out("(no previous pull: everything is new)");
   else io.out(formatReport(options.allPaths ? diffSpecs(previous.doc, parsed) : report));
-  io.out(`Upstream has ${[...eachOperation(parsed)].length} operations; this client covers ${COVERED_OPERATIONS.length}.`);
+  io.out(
+    `Upstream has ${[...eachOperation(parsed)].length} operations; this client covers ${COVERED_OPERATIONS.length}.`,
+  );
   printFindings(findings, options.from, io);
   for (const line of conflicts) io.out(`Overlay conflict: ${line}`);
   if ("error" in built) {

@@ -18,7 +18,14 @@ import { main as generate } from "./generate.ts";
 import { replaceFiles } from "./lib/atomic-write.ts";
 import { bumpFor, changesetText } from "./lib/release-bump.ts";
 import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
-import { type CheckedPull, checkPull, type PullOptions, parsePullArgs, pulledFiles, reportFailure } from "./pull-spec.ts";
+import {
+  type CheckedPull,
+  checkPull,
+  type PullOptions,
+  parsePullArgs,
+  pulledFiles,
+  reportFailure,
+} from "./pull-spec.ts";
 
 const HELP = `Usage: npm run regen -- [--from URL|FILE] [--origin github:OWNER/REPO/PATH@COMMIT] [--accept-breaking] [...]
 
@@ -50,7 +57,8 @@ function typecheck(cwd: string, io: ScriptIo): number {
 function stageCopy(root: string): string {
   const stage = mkdtempSync(path.join(tmpdir(), "bfl-regen-stage-"));
   for (const entry of [...STAGED, ...STAGED_FILES]) {
-    if (existsSync(path.join(root, entry))) cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
+    if (existsSync(path.join(root, entry)))
+      cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
   }
   mkdirSync(path.join(stage, ".changeset"), { recursive: true });
   mkdirSync(path.join(stage, REPORT_DIR), { recursive: true });
@@ -82,8 +90,9 @@ function outputFiles(dir: string): Map<string, Buffer> {
 async function step(name: string, run: () => number | Promise<number>, io: ScriptIo): Promise<number> {
   io.out(`\n== ${name}`);
   const code = await run();
-  if (code !== 0) io.err(`regen: ${name} failed; stopping, nothing written`);
-  return code;
+  if (code === 0) return 0;
+  io.err(`regen: ${name} failed; stopping, nothing written`);
+  return 1;
 }
 
 /** A changeset named by date and the pulled document's sha256, so that two regens never collide. */
@@ -111,7 +120,11 @@ async function buildStage(stage: string, options: PullOptions, checked: CheckedP
     return 0;
   }
   const name = changesetName(checked);
-  await writeFile(path.join(stage, ".changeset", name), changesetText(checked.report, options.from));
+  const source =
+    options.origin && "commit" in options.origin
+      ? `${options.origin.repository}/${options.origin.path}@${options.origin.commit.slice(0, 7)}`
+      : options.from;
+  await writeFile(path.join(stage, ".changeset", name), changesetText(checked.report, source));
   io.out(`.changeset/${name}: ${bumpFor(checked.report)}`);
   return 0;
 }

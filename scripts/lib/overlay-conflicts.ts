@@ -33,6 +33,8 @@ export function overlayConflicts(before: Doc, after: Doc, overlay: Overlay): str
     });
     if (keys.length === 0) return [];
     const names = [...new Set(keys)].map((k) => `\`${k}\``).join(", ");
-    return [`overlay action #${i + 1} (${action.target}): upstream changed ${names}, which the action ${action.remove ? "removes" : "sets"}`];
+    return [
+      `overlay action #${i + 1} (${action.target}): upstream changed ${names}, which the action ${action.remove ? "removes" : "sets"}`,
+    ];
   });
 }
