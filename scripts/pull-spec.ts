@@ -263,7 +263,8 @@ export async function checkPull(options: PullOptions, io: ScriptIo): Promise<Che
   printFindings(findings, options.from, io);
   for (const line of conflicts) io.out(`Overlay conflict: ${line}`);
   if ("error" in built) {
-    io.out(`Overlay: ${built.error.message.split("\n")[0]}`);
+    // An overlay action that matches nothing is named on the report's Overlay line; a lost covered operation is not the overlay's.
+    if (built.error.message.includes(OVERLAY_FILE)) io.out(`Overlay: ${built.error.message.split("\n")[0]}`);
     throw built.error;
   }
   io.out(`Overlay: all ${overlay.actions.length} actions of ${OVERLAY_FILE} apply.`);
