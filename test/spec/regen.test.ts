@@ -9,6 +9,7 @@
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -97,7 +98,7 @@ function changedDescription() {
   return doc;
 }
 
-describe.concurrent("npm run regen", { timeout: 240_000 }, () => {
+describe.concurrent("npm run regen", { timeout: 480_000 }, () => {
   it("an added optional response field and a new uncovered operation: minor changeset naming the field, types and API report show it", async () => {
     const dir = projectCopy();
     const before = outputs(dir);
@@ -179,15 +180,37 @@ describe.concurrent("npm run regen", { timeout: 240_000 }, () => {
     expect(outputs(dir)).toEqual(before);
   });
 
-  it("api:report --check fails, naming it, on a stale API report", async () => {
-    const dir = projectCopy();
-    writeFileSync(
-      path.join(dir, "etc/bfl-finetune.api.md"),
-      `${readFileSync("etc/bfl-finetune.api.md", "utf8")}// edited\n`,
+  it("api:report writes a report per entry; --check then passes, and fails naming a stale one", async () => {
+    // A project of two one-line entries: the same script and API Extractor, in a few seconds.
+    const dir = mkdtempSync(path.join(scratch, "api-"));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    write("package.json", JSON.stringify({ name: "bfl-finetune", version: "0.0.0", type: "module" }));
+    write(
+      "tsconfig.json",
+      JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", skipLibCheck: true } }),
     );
-    const run = await runScript("scripts/api-report.ts", ["--check", "--project", dir]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^api:report: etc\/bfl-finetune\.api\.md stale: run `npm run api:report`\n$/);
+    cpSync("tsconfig.api.json", path.join(dir, "tsconfig.api.json"));
+    write("src/index.ts", "/** Adds. */\nexport const add = (a: number, b: number): number => a + b;\n");
+    write("src/testing/index.ts", "/** A fake. */\nexport const fake = (): string => 'fake';\n");
+    mkdirSync(path.join(dir, "generated"));
+    mkdirSync(path.join(dir, "etc"));
+    symlinkSync(path.resolve("node_modules"), path.join(dir, "node_modules"), "dir");
+
+    const written = await runScript("scripts/api-report.ts", ["--project", dir]);
+    expect(written.stderr).toBe("");
+    expect(written.code).toBe(0);
+    expect(readFileSync(path.join(dir, "etc/bfl-finetune.api.md"), "utf8")).toContain(
+      "export const add: (a: number, b: number) => number;",
+    );
+    expect((await runScript("scripts/api-report.ts", ["--check", "--project", dir])).code).toBe(0);
+
+    write("src/index.ts", "/** Adds. */\nexport const add = (a: number, b: number, c = 0): number => a + b + c;\n");
+    const stale = await runScript("scripts/api-report.ts", ["--check", "--project", dir]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe("api:report: etc/bfl-finetune.api.md stale: run `npm run api:report`\n");
   });
 
   it("--all-paths --dry-run reports on the whole document and stops", { timeout: 60_000 }, async () => {
