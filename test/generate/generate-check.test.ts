@@ -80,7 +80,7 @@ describe.concurrent("generate --check", { timeout: 90_000 }, () => {
   it("fails on a new pull not generated yet", async () => {
     const c = copy();
     c.repull((doc) => {
-      answerSchema(doc, "/v1/delete_finetune", "post").properties.credits_refunded = { type: "number" };
+      answerSchema(doc, "/v1/delete_finetune", "post").properties.field_added_by_test = { type: "number" };
     });
     const run = await check(c);
     expect(run.code).toBe(1);

@@ -253,7 +253,7 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
     const run = await pull(["--from", `${base}${route}`, "--fail-on-breaking"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- POST \/v1\/delete_finetune: .*`credits_refunded`/m);
+    expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- POST \/v1\/delete_finetune: .*`field_added_by_test`/m);
     expect(run.stdout).not.toContain("Breaking (");
     const served = await (await fetch(`${base}${route}`)).arrayBuffer();
     expect(readFileSync(path.join(run.outDir, file)).equals(Buffer.from(served))).toBe(true);
@@ -266,8 +266,8 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
     const gen = await runMain(generate, ["--openapi-dir", run.outDir, "--out-dir", generated]);
     expect(gen.stderr).toBe("");
     expect(gen.code).toBe(0);
-    expect(readFileSync(path.join(generated, "contract.ts"), "utf8")).toContain('"credits_refunded": {');
-    expect(readFileSync(path.join(generated, "schema.d.ts"), "utf8")).toContain("credits_refunded?: number;");
+    expect(readFileSync(path.join(generated, "contract.ts"), "utf8")).toContain('"field_added_by_test": {');
+    expect(readFileSync(path.join(generated, "schema.d.ts"), "utf8")).toContain("field_added_by_test?: number;");
   });
 
   it("an overlay action that no longer matches is named, and the pull refused", async () => {
@@ -285,7 +285,7 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
   it("--dry-run reports and writes nothing", async () => {
     const run = await pull(["--from", `${base}/added.json`, "--dry-run"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("credits_refunded");
+    expect(run.stdout).toContain("field_added_by_test");
     expect(run.stdout).toContain("Dry run: nothing written.");
     expect(run.unchanged).toBe(true);
   });

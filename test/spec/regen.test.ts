@@ -109,7 +109,7 @@ describe.concurrent("npm run regen", { timeout: 480_000 }, () => {
     // The new operation is counted, not covered: it changes nothing for this client.
     expect(run.stdout).toContain(`Upstream has ${[...eachOperation(doc)].length} operations`);
     expect(run.stdout).not.toContain("regen_test_new_operation");
-    expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- POST \/v1\/delete_finetune: .*`credits_refunded`/m);
+    expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- POST \/v1\/delete_finetune: .*`field_added_by_test`/m);
     const after = outputs(dir);
     expect(changedFiles(before, after)).toEqual(
       expect.arrayContaining([
@@ -119,13 +119,13 @@ describe.concurrent("npm run regen", { timeout: 480_000 }, () => {
         "etc/bfl-finetune.api.md",
       ]),
     );
-    expect(after["generated/schema.d.ts"]).toContain("credits_refunded?: number;");
-    expect(after["etc/bfl-finetune.api.md"]).toMatch(/credits_refunded\?: number;/);
+    expect(after["generated/schema.d.ts"]).toContain("field_added_by_test?: number;");
+    expect(after["etc/bfl-finetune.api.md"]).toMatch(/field_added_by_test\?: number;/);
     const [entry, ...others] = changesets(after);
     expect(others).toEqual([]);
     const changeset = parseChangeset(entry?.[1] ?? "");
     expect(changeset.releases).toEqual([{ name: "bfl-finetune", type: "minor" }]);
-    expect(changeset.summary).toMatch(/credits_refunded/);
+    expect(changeset.summary).toMatch(/field_added_by_test/);
   });
 
   it("a changed description in a covered operation: patch changeset, API report unchanged", async () => {
