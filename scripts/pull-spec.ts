@@ -4,13 +4,14 @@
  * pulled copy and openapi/source.json stay byte-for-byte as they were. The effective spec and
  * generated/ are `npm run generate`'s job (regen runs both).
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prettyJson, replaceFiles } from "./lib/atomic-write.ts";
 import { COVERED_OPERATIONS, operationName } from "./lib/covered-operations.ts";
-import { buildEffectiveSpec, cutTo } from "./lib/effective-spec.ts";
+import { buildEffectiveSpec, cutTo, type Overlay } from "./lib/effective-spec.ts";
 import { eachOperation } from "./lib/openapi-operations.ts";
+import { overlayConflicts } from "./lib/overlay-conflicts.ts";
 import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
 import {
   assertFacadeNeeds,
@@ -20,8 +21,9 @@ import {
   formatFinding,
   type OpenApiDoc,
 } from "./lib/spec-checks.ts";
-import { diffSpecs, formatReport } from "./lib/spec-diff.ts";
+import { type ChangeReport, diffSpecs, formatReport } from "./lib/spec-diff.ts";
 import {
+  EFFECTIVE_FILE,
   type Origin,
   OVERLAY_FILE,
   PULLED_JSON,
@@ -42,6 +44,10 @@ import {
   SpecError,
 } from "./lib/spec-source.ts";
 
+type Doc = Record<string, unknown>;
+
+const NO_OVERLAY: Overlay = { overlay: "1.0.0", info: { title: "none", version: "0" }, actions: [] };
+
 export const DEFAULT_SOURCE = "https://api.bfl.ai/openapi.json";
 /** How many lint findings the report prints; `npm run lint:spec -- FILE` lists them all. */
 const MAX_FINDINGS = 10;
@@ -54,11 +60,13 @@ exactly as received (upstream.json, or upstream.yaml), with where, when and its 
 openapi/source.json. Then run \`npm run generate\` (or \`npm run regen\`, which pulls, generates and
 type-checks).
 
-Refused (exit 1, nothing written): not OpenAPI 3.x, structurally invalid, an external $ref, or a
+Refused (exit 1, nothing written): a breaking change for this client (unless --accept-breaking),
+not OpenAPI 3.x, structurally invalid, an external $ref, an overlay action that no longer applies, or a
 covered operation (${COVERED_OPERATIONS.map(operationName).join(", ")}) without security
 or without what the client sends or reads.
 Reported, not refused: other lint findings, e.g. an operation the client does not call that
-declares no security, and overlay actions that no longer match (npm run generate fails on those).
+declares no security. The report compares the effective specs (overlay applied), so what the
+overlay adds counts like what BFL changes.
 
 Options:
   --from URL|FILE        Source (default ${DEFAULT_SOURCE})
@@ -67,7 +75,10 @@ Options:
                          file with the bytes already recorded keeps the recorded origin.
   --all-paths            Report changes in every operation, not only the covered ones
   --dry-run              Check and report; write nothing
-  --fail-on-breaking     Exit 1, writing nothing, when the report has a breaking change
+  --accept-breaking      Go on when the report has a breaking change for the covered operations
+                         or an upstream change collides with an overlay action (refused by default:
+                         exit 1, each named, nothing written)
+  --fail-on-breaking     The default; accepted for older command lines, changes nothing
   --timeout-ms N         Time allowed for the download (default 30000)
   --max-bytes N          Size cap of the download (default 20971520, 20 MiB)
   --out-dir DIR          Folder of the pulled copy, source.json and overlay.yaml (default openapi)
@@ -95,7 +106,7 @@ export interface PullOptions {
   origin: Origin | undefined;
   allPaths: boolean;
   dryRun: boolean;
-  failOnBreaking: boolean;
+  acceptBreaking: boolean;
   timeoutMs: number;
   maxBytes: number;
   outDir: string;
@@ -110,6 +121,7 @@ export function parsePullArgs(argv: string[]): PullOptions | "help" {
       origin: { type: "string" },
       "all-paths": { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
+      "accept-breaking": { type: "boolean", default: false },
       "fail-on-breaking": { type: "boolean", default: false },
       "timeout-ms": { type: "string", default: String(DEFAULT_LIMITS.timeoutMs) },
       "max-bytes": { type: "string", default: String(DEFAULT_LIMITS.maxBytes) },
@@ -124,7 +136,7 @@ export function parsePullArgs(argv: string[]): PullOptions | "help" {
     origin: values.origin === undefined ? undefined : parseOrigin(values.origin),
     allPaths: values["all-paths"],
     dryRun: values["dry-run"],
-    failOnBreaking: values["fail-on-breaking"],
+    acceptBreaking: values["accept-breaking"],
     timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
     maxBytes: positiveInt("--max-bytes", values["max-bytes"]),
     outDir: values["out-dir"],
@@ -149,7 +161,11 @@ async function readPrevious(outDir: string): Promise<Previous | undefined> {
 }
 
 /** Where this pull came from: --origin, else a URL, else the recorded origin if the bytes are the same. */
-function originOf(options: PullOptions, fetched: FetchedSpec, previous: Previous | undefined): Origin {
+function originOf(
+  options: Pick<PullOptions, "from" | "origin">,
+  fetched: FetchedSpec,
+  previous: Previous | undefined,
+): Origin {
   if (options.origin) return options.origin;
   if (isUrl(options.from)) return { url: options.from };
   if (previous && previous.record.sha256 === fetched.sha256) return previous.record.origin;
@@ -178,94 +194,133 @@ function printFindings(findings: Finding[], from: string, io: ScriptIo): void {
   }
 }
 
-/** Whether our overlay still applies to the new document; a failure is reported here, fatal in generate. */
-async function printOverlayStatus(doc: OpenApiDoc, outDir: string, io: ScriptIo): Promise<void> {
+/** The effective spec users had before this pull: the committed openapi.json, else built from the previous pull. */
+async function effectiveBefore(outDir: string, previous: Previous | undefined): Promise<Doc | undefined> {
   try {
-    const overlay = await readOverlay(outDir);
-    await buildEffectiveSpec(doc, overlay, path.join(outDir, OVERLAY_FILE));
-    io.out(`Overlay: all ${overlay.actions.length} actions of ${OVERLAY_FILE} apply.`);
-  } catch (error) {
-    io.out(`Overlay: ${(error as Error).message} (fix it, then npm run generate)`);
+    return JSON.parse(await readFile(path.join(outDir, EFFECTIVE_FILE), "utf8")) as Doc;
+  } catch {
+    if (!previous) return undefined;
+    return buildEffectiveSpec(previous.doc, await readOverlay(outDir), OVERLAY_FILE).catch(() => undefined);
   }
+}
+
+/** A pull that passed every check: what regen goes on with. */
+export interface CheckedPull {
+  fetched: FetchedSpec;
+  parsed: OpenApiDoc;
+  previous: Previous | undefined;
+  /** The new effective spec (cut, overlay applied). */
+  effective: Doc;
+  /** What changed for users: the effective spec before -> after, overlay additions included. */
+  report: ChangeReport;
+  /** Whether the effective spec changed at all (a changeset is due). */
+  changed: boolean;
 }
 
 /**
- * What the change report compares: the effective spec of each document (the overlay applied, so
- * a change upstream to a schema the overlay's operations derive from is reported under them),
- * else, when the overlay does not apply to either one, each document cut to the covered operations.
+ * Fetches and checks a document, prints the change report, and refuses (SpecError, or exit 1 for
+ * breaking changes) before anything is written. Resolves to the checked pull, or to an exit code.
  */
-async function coveredViews(before: OpenApiDoc, after: OpenApiDoc, outDir: string): Promise<[unknown, unknown]> {
-  try {
-    const overlay = await readOverlay(outDir);
-    const name = path.join(outDir, OVERLAY_FILE);
-    return [await buildEffectiveSpec(before, overlay, name), await buildEffectiveSpec(after, overlay, name)];
-  } catch {
-    // printOverlayStatus says why the overlay does not apply.
-    return [await cutTo(before, COVERED_OPERATIONS), await cutTo(after, COVERED_OPERATIONS)];
-  }
-}
-
-/** Runs a pull; resolves to the exit code. Prints the change report on stdout. */
-export async function pullSpec(options: PullOptions, io: ScriptIo = consoleIo): Promise<number> {
+export async function checkPull(options: PullOptions, io: ScriptIo): Promise<CheckedPull | number> {
   const fetched = await fetchSpec(options.from, options);
   const parsed = parseSpec(fetched, options.from);
   assertOpenApi3(parsed, options.from);
   const findings = await assertValid(parsed, options.from);
 
   const previous = await readPrevious(options.outDir);
+  const overlay = await readOverlay(options.outDir).catch((error: Error) => {
+    // A first pull into a folder without our overlay: nothing to apply yet.
+    if (error.message.endsWith(`${OVERLAY_FILE}: no such file`)) return NO_OVERLAY;
+    throw error;
+  });
+  const built = await buildEffectiveSpec(parsed, overlay, path.join(options.outDir, OVERLAY_FILE)).then(
+    (doc) => ({ doc }),
+    (error: Error) => ({ error }),
+  );
+  const before = await effectiveBefore(options.outDir, previous);
+  const [cutBefore, cutAfter] = await Promise.all([
+    previous ? cutTo(previous.doc, COVERED_OPERATIONS) : undefined,
+    cutTo(parsed, COVERED_OPERATIONS),
+  ]);
+  // The decision rests on the effective specs; when the new one cannot be built, on the cut documents.
+  const report =
+    before && "doc" in built
+      ? diffSpecs(before, built.doc)
+      : cutBefore
+        ? diffSpecs(cutBefore, cutAfter)
+        : { breaking: [], nonBreaking: [], other: [] };
+  const conflicts = cutBefore ? overlayConflicts(cutBefore, cutAfter, overlay) : [];
+
   const scope = options.allPaths ? "every operation" : COVERED_OPERATIONS.map(operationName).join(", ");
   io.out(
     `Changes in ${scope}, from ${previous ? path.join(options.outDir, previous.record.file) : "nothing"} to ${options.from}:`,
   );
-  let breaking = 0;
-  if (previous) {
-    const [before, after] = options.allPaths
-      ? [previous.doc, parsed]
-      : await coveredViews(previous.doc as OpenApiDoc, parsed, options.outDir);
-    const report = diffSpecs(before, after);
-    breaking = report.breaking.length;
-    io.out(formatReport(report));
-  } else io.out("(no previous pull: everything is new)");
-  const total = [...eachOperation(parsed)].length;
-  io.out(`Upstream has ${total} operations; this client covers ${COVERED_OPERATIONS.length}.`);
+  if (!previous) io.out("(no previous pull: everything is new)");
+  else io.out(formatReport(options.allPaths ? diffSpecs(previous.doc, parsed) : report));
+  io.out(
+    `Upstream has ${[...eachOperation(parsed)].length} operations; this client covers ${COVERED_OPERATIONS.length}.`,
+  );
   printFindings(findings, options.from, io);
+  for (const line of conflicts) io.out(`Overlay conflict: ${line}`);
+  if ("error" in built) {
+    // An overlay action that matches nothing is named on the report's Overlay line; a lost covered operation is not the overlay's.
+    if (built.error.message.includes(OVERLAY_FILE)) io.out(`Overlay: ${built.error.message.split("\n")[0]}`);
+    throw built.error;
+  }
+  io.out(`Overlay: all ${overlay.actions.length} actions of ${OVERLAY_FILE} apply.`);
 
-  if (options.failOnBreaking && breaking > 0) {
-    io.err(`spec:pull: ${breaking} breaking change(s); nothing written (--fail-on-breaking)`);
+  const stops = [...report.breaking, ...conflicts];
+  if (stops.length > 0 && !options.acceptBreaking) {
+    io.err(`spec:pull: refused, ${stops.length} breaking change(s) for this client; nothing written:`);
+    for (const line of stops) io.err(`  - ${line}`);
+    io.err("spec:pull: to go on anyway (a major release), run again with --accept-breaking");
     return 1;
   }
   // After the report, so a change that breaks the client is both explained and refused.
   assertFacadeNeeds(parsed, options.from);
-  await printOverlayStatus(parsed, options.outDir, io);
+  const changed = before === undefined || JSON.stringify(before) !== JSON.stringify(built.doc);
+  return { fetched, parsed, previous, effective: built.doc, report, changed };
+}
+
+/** Runs a pull; resolves to the exit code. Prints the change report on stdout. */
+export async function pullSpec(options: PullOptions, io: ScriptIo = consoleIo): Promise<number> {
+  const checked = await checkPull(options, io);
+  if (typeof checked === "number") return checked;
   if (options.dryRun) {
     io.out("Dry run: nothing written.");
     return 0;
   }
-  await write(options, fetched, parsed, previous, io);
+  const files = pulledFiles(options, checked);
+  await replaceFiles(files).catch((error: Error) => {
+    throw new Error(`cannot write ${options.outDir}: ${error.message}; nothing changed`);
+  });
+  await removeStalePull(options, checked);
+  io.out(`Wrote ${files.map((f) => f.file).join(" and ")}.`);
   return 0;
 }
 
-async function write(
-  options: PullOptions,
-  fetched: FetchedSpec,
-  doc: OpenApiDoc,
-  previous: Previous | undefined,
-  io: ScriptIo,
-) {
+/** The pulled document and source.json, to be written into `outDir` (by spec:pull, or staged by regen). */
+export function pulledFiles(
+  options: Pick<PullOptions, "from" | "origin" | "outDir">,
+  { fetched, parsed, previous }: CheckedPull,
+): { file: string; text: string | Buffer }[] {
   const file = formatOf(fetched, options.from) === "json" ? PULLED_JSON : PULLED_YAML;
-  const record = sourceRecord(file, originOf(options, fetched, previous), fetched, doc);
-  const pulled = path.join(options.outDir, file);
-  const source = path.join(options.outDir, SOURCE_FILE);
-  await replaceFiles([
-    { file: source, text: prettyJson(record) },
-    { file: pulled, text: fetched.bytes },
-  ]).catch((error: Error) => {
-    throw new Error(`cannot write ${options.outDir}: ${error.message}; nothing changed`);
-  });
-  // A pull that changed format (JSON <-> YAML) leaves no stale copy behind.
-  if (previous && previous.record.file !== file)
+  const record = sourceRecord(file, originOf(options, fetched, previous), fetched, parsed);
+  return [
+    { file: path.join(options.outDir, SOURCE_FILE), text: prettyJson(record) },
+    { file: path.join(options.outDir, file), text: fetched.bytes },
+  ];
+}
+
+/** A pull that changed format (JSON <-> YAML) leaves no stale copy behind. */
+export async function removeStalePull(
+  options: Pick<PullOptions, "from" | "outDir">,
+  { fetched, previous }: CheckedPull,
+): Promise<void> {
+  const file = formatOf(fetched, options.from) === "json" ? PULLED_JSON : PULLED_YAML;
+  if (previous && previous.record.file !== file) {
     await rm(path.join(options.outDir, previous.record.file), { force: true });
-  io.out(`Wrote ${pulled} and ${source}.`);
+  }
 }
 
 /** Exit code for an error: 1 for a refused document, 2 for a bad invocation. */

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main as generateMain } from "../../scripts/generate.ts";
 import { sha256 } from "../../scripts/lib/spec-source.ts";
 import { runMain, runScript } from "../helpers/run.js";
+import { answerSchema } from "../spec/fixtures/variants.js";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "bfl-gen-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -79,7 +80,7 @@ describe.concurrent("generate --check", { timeout: 90_000 }, () => {
   it("fails on a new pull not generated yet", async () => {
     const c = copy();
     c.repull((doc) => {
-      doc.components.schemas.DeleteFinetuneResponse.properties.credits_refunded = { type: "number" };
+      answerSchema(doc, "/v1/delete_finetune", "post").properties.field_added_by_test = { type: "number" };
     });
     const run = await check(c);
     expect(run.code).toBe(1);
@@ -115,7 +116,7 @@ describe.concurrent("generate", { timeout: 120_000 }, () => {
   it("regenerates what --check said was stale, then --check passes", async () => {
     const c = copy();
     c.repull((doc) => {
-      doc.components.schemas.MyFinetunesResponse.properties.next_cursor = { type: "string" };
+      answerSchema(doc, "/v1/my_finetunes", "get").properties.next_cursor = { type: "string" };
     });
     const run = await generate(c);
     expect(run.stderr).toBe("");

@@ -1,27 +1,46 @@
 /**
- * `npm run regen` end to end, in a throwaway copy of the project (it regenerates and type-checks
- * the folder it runs in, so never in this one): pull, report, generate, type-check, in order,
- * stopping at the first failure. The runs that reach generate run regen as a child process in the
- * copy; the two that stop at the pull call its `main` in this process, pointed at the copy's openapi/.
+ * `npm run regen` end to end, in throwaway copies of the project (it regenerates the project it
+ * runs in, so never this one): pull and report, then generate, type-check, API report and
+ * changeset in a staging copy, then one swap. Every document is an edit of the committed pull
+ * made at test time, and every figure is read from the documents, so these tests follow the
+ * upstream. The runs that reach the staging run regen as a child process in the copy; the ones
+ * that stop at the pull call its `main` in this process, pointed at the copy's openapi/.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import parseChangeset from "@changesets/parse";
 import { afterAll, describe, expect, it } from "vitest";
+import { eachOperation } from "../../scripts/lib/openapi-operations.ts";
 import { main as regenMain } from "../../scripts/regen.ts";
-import { type Run, runMain, runScript } from "../helpers/run.js";
-import { addedOptional, pulled } from "./fixtures/variants.js";
+import { type Run, runMain, runScript, startNode } from "../helpers/run.js";
+import { addedOperation, addedOptional, answerSchema, pulled } from "./fixtures/variants.js";
 
+const TSX_LOADER = pathToFileURL(path.resolve("node_modules/tsx/dist/loader.mjs")).href;
 const scratch = mkdtempSync(path.join(tmpdir(), "bfl-spec-regen-"));
 // Removes the copies; their node_modules is a symlink, which rmSync removes without following.
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** What regen needs to run and type-check: sources, scripts, openapi/, generated files. */
+/** What regen reads and writes: sources, scripts, tests (type-checked), openapi/, generated files, reports. */
+const PROJECT = ["src", "scripts", "test", "generated", "openapi", "etc", ".changeset"];
+const PROJECT_FILES = ["package.json", "tsconfig.json", "tsconfig.api.json", "vitest.config.ts", "tsup.config.ts"];
+/** The outputs a regen may change: before and after must be all old or all new. */
+const OUTPUTS = ["openapi", "generated", "etc", ".changeset"];
+
 function projectCopy(): string {
   const dir = mkdtempSync(path.join(scratch, "project-"));
-  for (const entry of ["src", "scripts", "generated", "openapi", "package.json", "tsconfig.json"]) {
-    cpSync(entry, path.join(dir, entry), { recursive: true });
-  }
+  for (const entry of [...PROJECT, ...PROJECT_FILES]) cpSync(entry, path.join(dir, entry), { recursive: true });
   symlinkSync(path.resolve("node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
@@ -33,104 +52,174 @@ function documentFile(doc: unknown): string {
   return file;
 }
 
-function regen(cwd: string, args: string[]): Promise<Run> {
-  // Relative to the copy: it regenerates and type-checks the folder it runs in.
-  return runScript("scripts/regen.ts", args, { cwd });
-}
+const regen = (cwd: string, args: string[]): Promise<Run> => runScript("scripts/regen.ts", args, { cwd });
 
-/** regen in this process, on the copy's openapi/: for runs that stop at the pull (nothing else is relative). */
-function regenPullOnly(dir: string, args: string[]): Promise<Run> {
-  return runMain(regenMain, ["--out-dir", path.join(dir, "openapi"), ...args]);
-}
+/** regen in this process, on the copy's openapi/: for runs that stop at the pull. */
+const regenPullOnly = (dir: string, args: string[]): Promise<Run> =>
+  runMain(regenMain, ["--out-dir", path.join(dir, "openapi"), ...args]);
 
-/** Every file under openapi/ and generated/ of `dir`, by relative name. */
+/** Every file of the outputs of `dir`, by relative name. */
 function outputs(dir: string): Record<string, string> {
   return Object.fromEntries(
-    ["openapi", "generated"].flatMap((folder) =>
-      readdirSync(path.join(dir, folder)).map((f) => [
-        `${folder}/${f}`,
-        readFileSync(path.join(dir, folder, f), "utf8"),
-      ]),
+    OUTPUTS.flatMap((folder) =>
+      existsSync(path.join(dir, folder))
+        ? readdirSync(path.join(dir, folder)).map((f) => [
+            `${folder}/${f}`,
+            readFileSync(path.join(dir, folder, f), "utf8"),
+          ])
+        : [],
     ),
   );
 }
 
+/** The files of `after` that differ from `before` (added ones included). */
+const changedFiles = (before: Record<string, string>, after: Record<string, string>) =>
+  Object.keys(after)
+    .filter((f) => before[f] !== after[f])
+    .sort();
+
+const changesets = (files: Record<string, string>) =>
+  Object.entries(files).filter(([f]) => /^\.changeset\/regen-.*\.md$/.test(f));
+
 /** The doc with `timestamp`, required in the delete answer and printed by the CLI, removed. */
 function removedTimestamp() {
   const doc = pulled();
-  const answer = doc.components.schemas.DeleteFinetuneResponse;
+  const answer = answerSchema(doc, "/v1/delete_finetune", "post");
   delete answer.properties.timestamp;
   answer.required = answer.required.filter((name: string) => name !== "timestamp");
   return doc;
 }
 
-const inOrder = (text: string, steps: string[]) => {
-  const at = steps.map((s) => text.indexOf(s));
-  return at.every((i) => i >= 0) && at.every((i, k) => k === 0 || i > (at[k - 1] as number));
-};
+/** A covered operation's description, changed: annotations only. */
+function changedDescription() {
+  const doc = pulled();
+  const op = doc.paths["/v1/finetune_details"].get;
+  op.description = `${op.description ?? ""} (reworded upstream)`;
+  return doc;
+}
 
-describe.concurrent("npm run regen", () => {
-  it("from the committed pull: every step runs, and nothing changes but the pull time", {
-    timeout: 180_000,
-  }, async () => {
+describe.concurrent("npm run regen", { timeout: 480_000 }, () => {
+  it("an added optional response field and a new uncovered operation: minor changeset naming the field, types and API report show it", async () => {
     const dir = projectCopy();
     const before = outputs(dir);
-    const run = await regen(dir, ["--from", "openapi/upstream.json"]);
+    const doc = addedOperation(addedOptional());
+    const run = await regen(dir, ["--from", documentFile(doc)]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const steps = ["== pull and report", "No changes for this client.", "== generate", "== typecheck", "regen: done."];
-    expect(inOrder(run.stdout, steps), run.stdout).toBe(true);
+    // The new operation is counted, not covered: it changes nothing for this client.
+    expect(run.stdout).toContain(`Upstream has ${[...eachOperation(doc)].length} operations`);
+    expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- POST \/v1\/delete_finetune: .*`field_added_by_test`/m);
     const after = outputs(dir);
-    const pulledAt = /"pulledAt": "[^"]*"/;
-    expect(after["openapi/source.json"]).not.toBe(before["openapi/source.json"]);
-    expect(after["openapi/source.json"]?.replace(pulledAt, "")).toBe(
-      before["openapi/source.json"]?.replace(pulledAt, ""),
+    expect(changedFiles(before, after)).toEqual(
+      expect.arrayContaining([
+        "openapi/openapi.json",
+        "generated/schema.d.ts",
+        "generated/contract.ts",
+        "etc/bfl-finetune.api.md",
+      ]),
     );
-    expect({ ...after, "openapi/source.json": "" }).toEqual({ ...before, "openapi/source.json": "" });
+    expect(after["generated/schema.d.ts"]).toContain("field_added_by_test?: number;");
+    expect(after["etc/bfl-finetune.api.md"]).toMatch(/field_added_by_test\?: number;/);
+    const [entry, ...others] = changesets(after);
+    expect(others).toEqual([]);
+    const changeset = parseChangeset(entry?.[1] ?? "");
+    expect(changeset.releases).toEqual([{ name: "bfl-finetune", type: "minor" }]);
+    expect(changeset.summary).toMatch(/field_added_by_test/);
+    expect(changeset.summary).not.toContain("regen_test_new_operation");
   });
 
-  it("a newer document with an added optional response field regenerates and type-checks", {
-    timeout: 180_000,
-  }, async () => {
-    const dir = projectCopy();
-    const run = await regen(dir, ["--from", documentFile(addedOptional()), "--fail-on-breaking"]);
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- POST \/v1\/delete_finetune: .*`credits_refunded`/m);
-    expect(readFileSync(path.join(dir, "generated/schema.d.ts"), "utf8")).toContain("credits_refunded?: number;");
-    expect(readFileSync(path.join(dir, "generated/contract.ts"), "utf8")).toContain('"credits_refunded": {');
-  });
-
-  it("a removed required response field fails at type-check", { timeout: 180_000 }, async () => {
-    const dir = projectCopy();
-    const run = await regen(dir, ["--from", documentFile(removedTimestamp())]);
-    expect(run.code).not.toBe(0);
-    expect(run.stdout).toMatch(/^Breaking \(\d+\):\n(.*\n)*.*\[Removed\] property `timestamp` in Response 200/m);
-    expect(run.stdout).toContain("== generate");
-    expect(run.stdout).toMatch(/src\/cli\/output\.ts.*error TS\d+:.*timestamp/s);
-    expect(run.stderr).toMatch(/regen: typecheck failed; stopping\n$/);
-  });
-
-  it("... and with --fail-on-breaking, at the pull, before anything is written", { timeout: 60_000 }, async () => {
+  it("a changed description in a covered operation: patch changeset, API report unchanged", async () => {
     const dir = projectCopy();
     const before = outputs(dir);
-    const run = await regenPullOnly(dir, ["--from", documentFile(removedTimestamp()), "--fail-on-breaking"]);
+    const run = await regen(dir, ["--from", documentFile(changedDescription())]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const after = outputs(dir);
+    expect(after["etc/bfl-finetune.api.md"]).toBe(before["etc/bfl-finetune.api.md"]);
+    const [entry, ...others] = changesets(after);
+    expect(others).toEqual([]);
+    const changeset = parseChangeset(entry?.[1] ?? "");
+    expect(changeset.releases).toEqual([{ name: "bfl-finetune", type: "patch" }]);
+    expect(changeset.summary).toMatch(/GET \/v1\/finetune_details: .*description/);
+  });
+
+  it("a removed required response field is refused at the pull by default, named, nothing written", async () => {
+    const dir = projectCopy();
+    const before = outputs(dir);
+    const run = await regenPullOnly(dir, ["--from", documentFile(removedTimestamp())]);
     expect(run.code).toBe(1);
     expect(run.stdout).not.toContain("== generate");
-    expect(run.stderr).toMatch(
-      /breaking change\(s\); nothing written \(--fail-on-breaking\)\nregen: pull failed; stopping\n$/,
-    );
+    expect(run.stderr).toMatch(/^ {2}- POST \/v1\/delete_finetune: \[Removed\] property `timestamp`/m);
+    expect(run.stderr).toMatch(/regen: pull refused; stopping, nothing written\n$/);
     expect(outputs(dir)).toEqual(before);
+  });
+
+  it("... accepted, it stops at the type-check naming the field the CLI reads, nothing written", async () => {
+    const dir = projectCopy();
+    const before = outputs(dir);
+    const run = await regen(dir, ["--from", documentFile(removedTimestamp()), "--accept-breaking"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/src\/cli\/output\.ts.*error TS\d+:.*timestamp/s);
+    expect(run.stderr).toMatch(/regen: typecheck failed; stopping, nothing written\n$/);
+    expect(outputs(dir)).toEqual(before);
+  });
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGKILL", null],
+  ] as const)("interrupted by %s while staging: every output as before", async (signal, code) => {
+    const dir = projectCopy();
+    const before = outputs(dir);
+    const script = path.join(dir, "scripts/regen.ts");
+    const live = startNode(["--import", TSX_LOADER, script, "--from", documentFile(addedOptional())], { cwd: dir });
+    await expect.poll(() => live.stdout(), { timeout: 120_000, interval: 100 }).toContain("== generate");
+    live.child.kill(signal);
+    const exited = await live.exited;
+    expect(exited.code).toBe(code);
+    if (signal === "SIGINT") expect(exited.stderr).toMatch(/regen: interrupted \(SIGINT\); nothing written\n$/);
+    expect(outputs(dir)).toEqual(before);
+  });
+
+  it("api:report writes a report per entry; --check then passes, and fails naming a stale one", async () => {
+    // A project of two one-line entries: the same script and API Extractor, in a few seconds.
+    const dir = mkdtempSync(path.join(scratch, "api-"));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    write("package.json", JSON.stringify({ name: "bfl-finetune", version: "0.0.0", type: "module" }));
+    write(
+      "tsconfig.json",
+      JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", skipLibCheck: true } }),
+    );
+    cpSync("tsconfig.api.json", path.join(dir, "tsconfig.api.json"));
+    write("src/index.ts", "/** Adds. */\nexport const add = (a: number, b: number): number => a + b;\n");
+    write("src/testing/index.ts", "/** A fake. */\nexport const fake = (): string => 'fake';\n");
+    mkdirSync(path.join(dir, "generated"));
+    mkdirSync(path.join(dir, "etc"));
+    symlinkSync(path.resolve("node_modules"), path.join(dir, "node_modules"), "dir");
+
+    const written = await runScript("scripts/api-report.ts", ["--project", dir]);
+    expect(written.stderr).toBe("");
+    expect(written.code).toBe(0);
+    expect(readFileSync(path.join(dir, "etc/bfl-finetune.api.md"), "utf8")).toContain(
+      "export const add: (a: number, b: number) => number;",
+    );
+    expect((await runScript("scripts/api-report.ts", ["--check", "--project", dir])).code).toBe(0);
+
+    write("src/index.ts", "/** Adds. */\nexport const add = (a: number, b: number, c = 0): number => a + b + c;\n");
+    const stale = await runScript("scripts/api-report.ts", ["--check", "--project", dir]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe("api:report: etc/bfl-finetune.api.md stale: run `npm run api:report`\n");
   });
 
   it("--all-paths --dry-run reports on the whole document and stops", { timeout: 60_000 }, async () => {
     const dir = projectCopy();
-    const doc = pulled();
-    delete doc.paths["/v1/flux-dev"];
+    const doc = addedOperation(pulled());
     const run = await regenPullOnly(dir, ["--from", documentFile(doc), "--all-paths", "--dry-run"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Breaking \(1\):\n {2}- \[Removed\] operation POST \/v1\/flux-dev$/m);
+    expect(run.stdout).toMatch(/^Non-breaking \(1\):\n {2}- \[Added\] operation GET \/v1\/regen_test_new_operation$/m);
     expect(run.stdout).toContain("Dry run: nothing written.");
     expect(run.stdout).not.toContain("== generate");
   });

@@ -144,17 +144,17 @@ describe("classification for a client", () => {
     [
       "an added optional response field",
       (d) => {
-        schemas(d).DeleteFinetuneResponse.properties.credits_refunded = { type: "number" };
+        schemas(d).DeleteFinetuneResponse.properties.field_added_by_test = { type: "number" };
       },
-      /^POST \/v1\/delete_finetune: \[Added\] property `credits_refunded` in Response 200/,
+      /^POST \/v1\/delete_finetune: \[Added\] property `field_added_by_test` in Response 200/,
     ],
     [
       "an added required response field",
       (d) => {
-        schemas(d).DeleteFinetuneResponse.properties.credits_refunded = { type: "number" };
-        schemas(d).DeleteFinetuneResponse.required.push("credits_refunded");
+        schemas(d).DeleteFinetuneResponse.properties.field_added_by_test = { type: "number" };
+        schemas(d).DeleteFinetuneResponse.required.push("field_added_by_test");
       },
-      /required status to `credits_refunded` in Response 200/,
+      /required status to `field_added_by_test` in Response 200/,
     ],
     [
       "an added optional request field",
