@@ -5,8 +5,9 @@
 import { REDACTED, redactText, redactValue } from "../redact.js";
 import { json, type Outcome, toOutcome } from "./fake-answers.js";
 import { findOperation, OPERATIONS, type OperationSpec, resolveSchema } from "./fake-contract.js";
-import { BEHAVIOURS, type Call, type FinetuneStore, type OperationBehaviour } from "./fake-operations.js";
-import type { Behaviour, Scenarios } from "./fake-scenarios.js";
+import { behaviourOf, type Call, type FakeWorld, type OperationBehaviour } from "./fake-operations.js";
+import { type Behaviour, isTaskFate, type Scenarios } from "./fake-scenarios.js";
+import { SAMPLE_OPERATION } from "./fake-tasks.js";
 import { type ParsedBody, parseBody, requestIssues } from "./fake-validation.js";
 
 /** A request the fake received, as `fake.requests` lists it. The API key is never in it. */
@@ -24,8 +25,7 @@ export interface FakeRequest {
   outcome: number | "timeout" | "reset";
 }
 
-export interface HandlerState {
-  store: FinetuneStore;
+export interface HandlerState extends FakeWorld {
   scenarios: Scenarios;
   requests: FakeRequest[];
   /** The only key accepted; `undefined` accepts any non-empty key. */
@@ -44,7 +44,7 @@ function invalidBody(op: OperationSpec, answer: Outcome): Outcome {
   const schema = op.responses["200"];
   const required = schema ? resolveSchema(schema).required : undefined;
   if (answer.kind === "answer" && answer.status === 200 && required?.[0] !== undefined) {
-    const body = JSON.parse(answer.body) as Record<string, unknown>;
+    const body = JSON.parse(answer.body as string) as Record<string, unknown>;
     delete body[required[0]];
     return json(200, body);
   }
@@ -77,18 +77,24 @@ function accepted(
   const query = new URL(request.url).searchParams;
   const issues = requestIssues(op, query, body);
   if (issues.length > 0) return json(422, { detail: issues });
-  const call: Call = { query, body: body.kind === "json" ? body.value : undefined };
-  const run = () => behaviour.apply(state.store, call);
+  const call: Call = {
+    query,
+    body: body.kind === "json" ? body.value : undefined,
+    origin: new URL(request.url).origin,
+  };
+  const run = () => behaviour.apply(state, call);
   const scenario = state.scenarios.take({
     operationNames: [behaviour.name, op.path, op.operationId],
     id: behaviour.id(call),
+    tasks: behaviour.tasks === true,
   });
+  if (isTaskFate(scenario)) return behaviour.apply(state, { ...call, fate: scenario });
   return scenario === undefined ? run() : play(scenario, run, op);
 }
 
 function route(state: HandlerState, request: Request, pathname: string, body: ParsedBody) {
   const { operation, pathKnown } = findOperation(request.method, pathname);
-  const behaviour = operation ? BEHAVIOURS[operation.path] : undefined;
+  const behaviour = operation ? behaviourOf(operation.method, operation.path) : undefined;
   if (!operation || !behaviour) {
     return {
       name: null,
@@ -96,6 +102,22 @@ function route(state: HandlerState, request: Request, pathname: string, body: Pa
     };
   }
   return { name: behaviour.name, outcome: accepted(state, operation, behaviour, request, body) };
+}
+
+/** A GET of a task's sample: served without any key, as BFL's delivery host does; scenarios target it as "sample". */
+function sample(state: HandlerState, request: Request, pathname: string) {
+  const answer = request.method === "GET" ? state.tasks.sample(pathname) : undefined;
+  if (answer === undefined) return undefined;
+  const scenario = state.scenarios.take({ operationNames: [SAMPLE_OPERATION], id: undefined });
+  const outcome: Outcome =
+    scenario === undefined || isTaskFate(scenario)
+      ? answer
+      : typeof scenario === "object"
+        ? toOutcome(scenario)
+        : scenario === "invalid-body" && answer.kind === "answer"
+          ? { ...answer, body: answer.body.slice(0, 8) }
+          : { kind: scenario === "timeout" ? "timeout" : "reset" };
+  return { name: SAMPLE_OPERATION, outcome };
 }
 
 function record(request: Request, url: URL, body: ParsedBody, name: string | null, outcome: Outcome): FakeRequest {
@@ -120,7 +142,7 @@ function record(request: Request, url: URL, body: ParsedBody, name: string | nul
 export async function handle(state: HandlerState, request: Request): Promise<Outcome> {
   const url = new URL(request.url);
   const body = parseBody(await request.text());
-  const { name, outcome } = route(state, request, url.pathname, body);
+  const { name, outcome } = sample(state, request, url.pathname) ?? route(state, request, url.pathname, body);
   state.requests.push(record(request, url, body, name, outcome));
   return outcome;
 }

@@ -4,7 +4,7 @@
  * nothing from `node:`. Each is a complete file an image decoder opens.
  */
 
-const bytes = (...parts: (number[] | Uint8Array)[]): Uint8Array => {
+const bytes = (...parts: (number[] | Uint8Array)[]): Uint8Array<ArrayBuffer> => {
   const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -30,13 +30,13 @@ function crc32(data: Uint8Array): number {
 }
 
 /** A PNG chunk: length, type, data, CRC of type and data. */
-function chunk(type: string, data: number[]): Uint8Array {
+function chunk(type: string, data: number[]): Uint8Array<ArrayBuffer> {
   const body = bytes(ascii(type), data);
   return bytes(u32be(data.length), body, u32be(crc32(body)));
 }
 
 /** 1×1 greyscale PNG: IHDR, one zlib stream holding one stored (uncompressed) block, IEND. */
-function png(grey: number): Uint8Array {
+function png(grey: number): Uint8Array<ArrayBuffer> {
   const row = [0, grey]; // filter type 0, one 8-bit sample
   let a = 1;
   let b = 0;
@@ -68,7 +68,7 @@ const segment = (marker: number, data: number[]) => [
  * per table (DC: difference category 0, AC: end of block), each the single bit 0, so the
  * entropy-coded data is the bits 00, padded with ones.
  */
-function jpeg(): Uint8Array {
+function jpeg(): Uint8Array<ArrayBuffer> {
   const oneCode = (tableClassAndId: number, symbol: number) => [tableClassAndId, 1, ...new Array(15).fill(0), symbol];
   return bytes(
     [0xff, 0xd8],
@@ -100,7 +100,7 @@ function bitWriter() {
  * 1×1 lossless WebP (VP8L): no transform, no colour cache, and five single-symbol prefix codes
  * (green, red, blue, alpha, distance), so the one pixel takes no bits at all.
  */
-function webp(grey: number): Uint8Array {
+function webp(grey: number): Uint8Array<ArrayBuffer> {
   const bits = bitWriter();
   bits.write(0, 14); // width - 1
   bits.write(0, 14); // height - 1
@@ -122,7 +122,7 @@ function webp(grey: number): Uint8Array {
 }
 
 /** The image formats the fake serves, by `output_format`. */
-export const SAMPLE_IMAGES: Readonly<Record<string, { contentType: string; body: Uint8Array }>> = {
+export const SAMPLE_IMAGES: Readonly<Record<string, { contentType: string; body: Uint8Array<ArrayBuffer> }>> = {
   jpeg: { contentType: "image/jpeg", body: jpeg() },
   png: { contentType: "image/png", body: png(128) },
   webp: { contentType: "image/webp", body: webp(128) },

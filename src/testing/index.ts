@@ -11,5 +11,6 @@ export type { HttpAnswer } from "./fake-answers.js";
 export type { FakeRequest } from "./fake-handler.js";
 export type { FakeServer } from "./fake-listen.js";
 export type { Behaviour, ScenarioOptions, ScenarioTarget } from "./fake-scenarios.js";
+export type { FakeTask, TaskFate } from "./fake-tasks.js";
 export { type MockServerOptions, startMockServer } from "./mock-server.js";
 export { type PrismServer, startPrism } from "./prism.js";
