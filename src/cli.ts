@@ -1,5 +1,5 @@
 /**
- * `bfl-finetune`: list, show and delete finetunes from a shell or a CI job.
+ * `bfl-finetune`: list, show, delete and generate with finetunes from a shell or a CI job.
  * Exit codes: 0 success (every id deleted or already gone), 1 something failed or is unknown,
  * 2 usage or configuration error (nothing sent), 130 interrupted (143 after SIGTERM).
  */
@@ -7,6 +7,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HELP, parseCli } from "./cli/args.js";
 import { deleteCommand } from "./cli/delete.js";
+import { generateCommand } from "./cli/generate.js";
 import type { CliIo } from "./cli/io.js";
 import type { Lib } from "./cli/library.js";
 import { listCommand } from "./cli/list.js";
@@ -40,6 +41,8 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
         return await listCommand(io, options, await loadLib());
       case "show":
         return await showCommand(io, options, await loadLib());
+      case "generate":
+        return await generateCommand(io, options, await loadLib());
     }
   } catch (error) {
     const err = error as Error;
