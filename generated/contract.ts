@@ -5,8 +5,23 @@
 
 /** Server URLs of each operation: the client's default base URL. */
 export const servers = {
+  "/v1/credits": {
+    "get": [
+      "https://api.bfl.ai"
+    ]
+  },
+  "/v1/get_result": {
+    "get": [
+      "https://api.bfl.ai"
+    ]
+  },
   "/v1/finetune_details": {
     "get": [
+      "https://api.us1.bfl.ai"
+    ]
+  },
+  "/v1/flux-pro-1.0-fill-finetuned": {
+    "post": [
       "https://api.us1.bfl.ai"
     ]
   },
@@ -19,15 +34,48 @@ export const servers = {
     "post": [
       "https://api.us1.bfl.ai"
     ]
+  },
+  "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": [
+      "https://api.us1.bfl.ai"
+    ]
   }
 } as const;
 
 /** JSON schema of each declared 2xx JSON response: what the client validates. */
 export const responses = {
+  "/v1/credits": {
+    "get": {
+      "200": {
+        "$ref": "#/components/schemas/CreditsResponse"
+      }
+    }
+  },
+  "/v1/get_result": {
+    "get": {
+      "200": {
+        "$ref": "#/components/schemas/ResultResponse"
+      }
+    }
+  },
   "/v1/finetune_details": {
     "get": {
       "200": {
         "$ref": "#/components/schemas/FinetuneDetailResponse"
+      }
+    }
+  },
+  "/v1/flux-pro-1.0-fill-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
       }
     }
   },
@@ -44,11 +92,130 @@ export const responses = {
         "$ref": "#/components/schemas/DeleteFinetuneResponse"
       }
     }
+  },
+  "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "200": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/AsyncResponse"
+          },
+          {
+            "$ref": "#/components/schemas/AsyncWebhookResponse"
+          }
+        ]
+      }
+    }
   }
 } as const;
 
 /** Component schemas the 2xx responses reference (the client resolves their `$ref`s here). */
 export const responseSchemas = {
+  "AsyncResponse": {
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "polling_url": {
+        "type": "string"
+      },
+      "cost": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "output_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "id",
+      "polling_url"
+    ]
+  },
+  "AsyncWebhookResponse": {
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "status": {
+        "type": "string"
+      },
+      "webhook_url": {
+        "type": "string"
+      },
+      "cost": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "output_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "id",
+      "status",
+      "webhook_url"
+    ]
+  },
+  "CreditsResponse": {
+    "properties": {
+      "credits": {
+        "type": "number"
+      }
+    },
+    "type": "object",
+    "required": [
+      "credits"
+    ]
+  },
   "DeleteFinetuneResponse": {
     "properties": {
       "status": {
@@ -95,6 +262,72 @@ export const responseSchemas = {
     "required": [
       "finetunes"
     ]
+  },
+  "ResultResponse": {
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "status": {
+        "$ref": "#/components/schemas/StatusResponse"
+      },
+      "result": {
+        "anyOf": [
+          {},
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "progress": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "details": {
+        "anyOf": [
+          {
+            "additionalProperties": true,
+            "type": "object"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "preview": {
+        "anyOf": [
+          {
+            "additionalProperties": true,
+            "type": "object"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "id",
+      "status"
+    ]
+  },
+  "StatusResponse": {
+    "type": "string",
+    "enum": [
+      "Task not found",
+      "Pending",
+      "Request Moderated",
+      "Content Moderated",
+      "Ready",
+      "Error"
+    ]
   }
 } as const;
 
@@ -103,6 +336,29 @@ export const responseSchemas = {
 
 /** Per operation: operationId, API key header (from its security, else null), query parameters, JSON body (or null). */
 export const requests = {
+  "/v1/credits": {
+    "get": {
+      "operationId": "get_credits_v1_credits_get",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": null
+    }
+  },
+  "/v1/get_result": {
+    "get": {
+      "operationId": "get_result_v1_get_result_get",
+      "apiKeyHeader": "x-key",
+      "query": {
+        "id": {
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "body": null
+    }
+  },
   "/v1/finetune_details": {
     "get": {
       "operationId": "finetune_details_v1_finetune_details_get",
@@ -116,6 +372,19 @@ export const requests = {
         }
       },
       "body": null
+    }
+  },
+  "/v1/flux-pro-1.0-fill-finetuned": {
+    "post": {
+      "operationId": "flux_pro_1_0_fill_finetuned_v1_flux_pro_1_0_fill_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/FinetuneFluxProFillInputs"
+        }
+      }
     }
   },
   "/v1/my_finetunes": {
@@ -138,13 +407,43 @@ export const requests = {
         }
       }
     }
+  },
+  "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "operationId": "generate_bigblue_finetuned_v1_flux_pro_1_1_ultra_finetuned_post",
+      "apiKeyHeader": "x-key",
+      "query": {},
+      "body": {
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/FinetuneFluxUltraInput"
+        }
+      }
+    }
   }
 } as const;
 
 /** JSON schema of each other declared JSON response (4xx, 5xx, default). */
 export const errorResponses = {
+  "/v1/credits": {
+    "get": {}
+  },
+  "/v1/get_result": {
+    "get": {
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      }
+    }
+  },
   "/v1/finetune_details": {
     "get": {
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      }
+    }
+  },
+  "/v1/flux-pro-1.0-fill-finetuned": {
+    "post": {
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
       }
@@ -159,11 +458,52 @@ export const errorResponses = {
         "$ref": "#/components/schemas/HTTPValidationError"
       }
     }
+  },
+  "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "422": {
+        "$ref": "#/components/schemas/HTTPValidationError"
+      }
+    }
   }
 } as const;
 
 /** The spec's example body per status, where it has one. */
 export const examples = {
+  "/v1/credits": {
+    "get": {
+      "200": {
+        "credits": 125.5
+      }
+    }
+  },
+  "/v1/get_result": {
+    "get": {
+      "200": {
+        "id": "5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a",
+        "status": "Ready",
+        "result": {
+          "sample": "https://delivery-us1.bfl.ai/results/5c3b1f2e/sample.jpeg?se=2026-11-29T12%3A10%3A00Z&sig=example",
+          "prompt": "a portrait of TOK in the rain",
+          "seed": 42
+        },
+        "progress": null,
+        "details": null
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "query",
+              "id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      }
+    }
+  },
   "/v1/finetune_details": {
     "get": {
       "200": {
@@ -186,6 +526,26 @@ export const examples = {
             "loc": [
               "query",
               "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      }
+    }
+  },
+  "/v1/flux-pro-1.0-fill-finetuned": {
+    "post": {
+      "200": {
+        "id": "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "image"
             ],
             "msg": "Field required",
             "type": "missing"
@@ -225,11 +585,136 @@ export const examples = {
         ]
       }
     }
+  },
+  "/v1/flux-pro-1.1-ultra-finetuned": {
+    "post": {
+      "200": {
+        "id": "5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a",
+        "polling_url": "https://api.us1.bfl.ai/v1/get_result?id=5c3b1f2e-8d4a-4f6b-9e1a-2b7c8d9e0f1a"
+      },
+      "422": {
+        "detail": [
+          {
+            "loc": [
+              "body",
+              "finetune_id"
+            ],
+            "msg": "Field required",
+            "type": "missing"
+          }
+        ]
+      }
+    }
   }
 } as const;
 
 /** Every component schema the operations reference, stripped to the keywords src/validate.ts checks. */
 export const schemas = {
+  "AsyncResponse": {
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "polling_url": {
+        "type": "string"
+      },
+      "cost": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "output_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "id",
+      "polling_url"
+    ]
+  },
+  "AsyncWebhookResponse": {
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "status": {
+        "type": "string"
+      },
+      "webhook_url": {
+        "type": "string"
+      },
+      "cost": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "input_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "output_mp": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "id",
+      "status",
+      "webhook_url"
+    ]
+  },
+  "CreditsResponse": {
+    "properties": {
+      "credits": {
+        "type": "number"
+      }
+    },
+    "type": "object",
+    "required": [
+      "credits"
+    ]
+  },
   "DeleteFinetuneInputs": {
     "properties": {
       "finetune_id": {
@@ -276,6 +761,193 @@ export const schemas = {
       "finetune_details"
     ]
   },
+  "FinetuneFluxProFillInputs": {
+    "properties": {
+      "finetune_id": {
+        "type": "string"
+      },
+      "finetune_strength": {
+        "type": "number",
+        "maximum": 2,
+        "minimum": 0
+      },
+      "image": {
+        "type": "string"
+      },
+      "mask": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "prompt": {
+        "type": "string"
+      },
+      "steps": {
+        "type": "integer",
+        "maximum": 50,
+        "minimum": 15
+      },
+      "prompt_upsampling": {
+        "type": "boolean"
+      },
+      "seed": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "guidance": {
+        "type": "number",
+        "maximum": 100,
+        "minimum": 1.5
+      },
+      "output_format": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/OutputFormat"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "safety_tolerance": {
+        "type": "integer",
+        "maximum": 6,
+        "minimum": 0
+      },
+      "webhook_url": {
+        "anyOf": [
+          {
+            "type": "string",
+            "maxLength": 2083,
+            "minLength": 1
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "webhook_secret": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "finetune_id",
+      "image"
+    ]
+  },
+  "FinetuneFluxUltraInput": {
+    "properties": {
+      "finetune_id": {
+        "type": "string"
+      },
+      "finetune_strength": {
+        "type": "number",
+        "maximum": 2,
+        "minimum": 0
+      },
+      "prompt": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "seed": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "aspect_ratio": {
+        "type": "string"
+      },
+      "safety_tolerance": {
+        "type": "integer",
+        "maximum": 6,
+        "minimum": 0
+      },
+      "output_format": {
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/OutputFormat"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "image_prompt": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "image_prompt_strength": {
+        "type": "number",
+        "maximum": 1,
+        "minimum": 0
+      },
+      "prompt_upsampling": {
+        "type": "boolean"
+      },
+      "webhook_url": {
+        "anyOf": [
+          {
+            "type": "string",
+            "maxLength": 2083,
+            "minLength": 1
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "webhook_secret": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "finetune_id"
+    ]
+  },
   "HTTPValidationError": {
     "properties": {
       "detail": {
@@ -297,6 +969,80 @@ export const schemas = {
     "type": "object",
     "required": [
       "finetunes"
+    ]
+  },
+  "OutputFormat": {
+    "type": "string",
+    "enum": [
+      "jpeg",
+      "png",
+      "webp"
+    ]
+  },
+  "ResultResponse": {
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "status": {
+        "$ref": "#/components/schemas/StatusResponse"
+      },
+      "result": {
+        "anyOf": [
+          {},
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "progress": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "details": {
+        "anyOf": [
+          {
+            "additionalProperties": true,
+            "type": "object"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "preview": {
+        "anyOf": [
+          {
+            "additionalProperties": true,
+            "type": "object"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "type": "object",
+    "required": [
+      "id",
+      "status"
+    ]
+  },
+  "StatusResponse": {
+    "type": "string",
+    "enum": [
+      "Task not found",
+      "Pending",
+      "Request Moderated",
+      "Content Moderated",
+      "Ready",
+      "Error"
     ]
   },
   "ValidationError": {

@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/v1/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the user's credits
+         * @description Get the user's credits
+         */
+        get: operations["get_credits_v1_credits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/get_result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Result
+         * @description An endpoint for getting generation task result.
+         */
+        get: operations["get_result_v1_get_result_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/finetune_details": {
         parameters: {
             query?: never;
@@ -18,6 +58,26 @@ export interface paths {
         get: operations["finetune_details_v1_finetune_details_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flux-pro-1.0-fill-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX.1 Fill [pro] finetune using an input image and mask.
+         * @description Submits an image generation task with the FLUX.1 Fill [pro] finetune model using an input image and mask. Mask can be applied to alpha channel or submitted as a separate image.
+         */
+        post: operations["flux_pro_1_0_fill_finetuned_v1_flux_pro_1_0_fill_finetuned_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,10 +124,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/flux-pro-1.1-ultra-finetuned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image with FLUX 1.1 [pro] finetune with ultra mode.
+         * @description Submits an image generation task with FLUX 1.1 [pro] finetune with ultra mode.
+         */
+        post: operations["generate_bigblue_finetuned_v1_flux_pro_1_1_ultra_finetuned_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AsyncResponse */
+        AsyncResponse: {
+            /** Id */
+            id: string;
+            /** Polling Url */
+            polling_url: string;
+            /**
+             * Cost
+             * @description Cost in credits for this request
+             */
+            cost?: number | null;
+            /**
+             * Input Mp
+             * @description Input megapixels (2 decimal places)
+             */
+            input_mp?: number | null;
+            /**
+             * Output Mp
+             * @description Output megapixels (2 decimal places)
+             */
+            output_mp?: number | null;
+        };
+        /** AsyncWebhookResponse */
+        AsyncWebhookResponse: {
+            /** Id */
+            id: string;
+            /** Status */
+            status: string;
+            /** Webhook Url */
+            webhook_url: string;
+            /**
+             * Cost
+             * @description Cost in credits for this request
+             */
+            cost?: number | null;
+            /**
+             * Input Mp
+             * @description Input megapixels (2 decimal places)
+             */
+            input_mp?: number | null;
+            /**
+             * Output Mp
+             * @description Output megapixels (2 decimal places)
+             */
+            output_mp?: number | null;
+        };
+        /** CreditsResponse */
+        CreditsResponse: {
+            /**
+             * Credits
+             * @description User's current credit balance
+             */
+            credits: number;
+        };
         /** DeleteFinetuneInputs */
         DeleteFinetuneInputs: {
             /**
@@ -110,6 +244,157 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** FinetuneFluxProFillInputs */
+        FinetuneFluxProFillInputs: {
+            /**
+             * Finetune Id
+             * @description Name of the LoRA to use. For LoRAs from other organizations (public or shared), use the format 'org-id/lora-name'.
+             * @example my-finetune
+             */
+            finetune_id: string;
+            /**
+             * Finetune Strength
+             * @description Strength of the fine-tuned model. 0.0 means no influence, 1.0 means full influence. Allowed values up to 2.0
+             * @default 1.1
+             */
+            finetune_strength?: number;
+            /**
+             * Image
+             * @description A Base64-encoded string representing the image you wish to modify. Can contain alpha mask if desired.
+             */
+            image: string;
+            /**
+             * Mask
+             * @description A Base64-encoded string representing a mask for the areas you want to modify in the image. The mask should be the same dimensions as the image and in black and white. Black areas (0%) indicate no modification, while white areas (100%) specify areas for inpainting. Optional if you provide an alpha mask in the original image. Validation: The endpoint verifies that the dimensions of the mask match the original image.
+             */
+            mask?: string | null;
+            /**
+             * Prompt
+             * @description The description of the changes you want to make. This text guides the inpainting process, allowing you to specify features, styles, or modifications for the masked area.
+             * @default
+             * @example ein fantastisches bild
+             */
+            prompt?: string;
+            /**
+             * Steps
+             * @description Number of steps for the image generation process
+             * @default 50
+             * @example 50
+             */
+            steps?: number;
+            /**
+             * Prompt Upsampling
+             * @description Whether to perform upsampling on the prompt. If active, automatically modifies the prompt for more creative generation
+             * @default false
+             */
+            prompt_upsampling?: boolean;
+            /**
+             * Seed
+             * @description Optional seed for reproducibility
+             */
+            seed?: number | null;
+            /**
+             * Guidance
+             * @description Guidance strength for the image generation process
+             * @default 60
+             */
+            guidance?: number;
+            /**
+             * @description Output format for the generated image. Can be 'jpeg', 'png', or 'webp'.
+             * @default jpeg
+             */
+            output_format?: components["schemas"]["OutputFormat"] | null;
+            /**
+             * Safety Tolerance
+             * @description Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict.
+             * @default 2
+             * @example 2
+             */
+            safety_tolerance?: number;
+            /**
+             * Webhook Url
+             * @description URL to receive webhook notifications
+             */
+            webhook_url?: string | null;
+            /**
+             * Webhook Secret
+             * @description Optional secret for webhook signature verification
+             */
+            webhook_secret?: string | null;
+        };
+        /** FinetuneFluxUltraInput */
+        FinetuneFluxUltraInput: {
+            /**
+             * Finetune Id
+             * @description Name of the LoRA to use. For LoRAs from other organizations (public or shared), use the format 'org-id/lora-name'.
+             * @example my-finetune
+             */
+            finetune_id: string;
+            /**
+             * Finetune Strength
+             * @description Strength of the fine-tuned model. 0.0 means no influence, 1.0 means full influence. Allowed values up to 2.0
+             * @default 1.2
+             */
+            finetune_strength?: number;
+            /**
+             * Prompt
+             * @description The prompt to use for image generation.
+             * @default
+             * @example A beautiful landscape with mountains and a lake
+             */
+            prompt?: string | null;
+            /**
+             * Seed
+             * @description Optional seed for reproducibility. If not provided, a random seed will be used.
+             * @example 42
+             */
+            seed?: number | null;
+            /**
+             * Aspect Ratio
+             * @description Aspect ratio of the image between 21:9 and 9:21
+             * @default 16:9
+             */
+            aspect_ratio?: string;
+            /**
+             * Safety Tolerance
+             * @description Tolerance level for input and output moderation. Between 0 and 6, 0 being most strict, 6 being least strict.
+             * @default 2
+             * @example 2
+             */
+            safety_tolerance?: number;
+            /**
+             * @description Output format for the generated image. Can be 'jpeg', 'png', or 'webp'.
+             * @default jpeg
+             */
+            output_format?: components["schemas"]["OutputFormat"] | null;
+            /**
+             * Image Prompt
+             * @description Optional image to remix in base64 format
+             */
+            image_prompt?: string | null;
+            /**
+             * Image Prompt Strength
+             * @description Blend between the prompt and the image prompt
+             * @default 0.1
+             */
+            image_prompt_strength?: number;
+            /**
+             * Prompt Upsampling
+             * @description Whether to perform upsampling on the prompt. If active, automatically modifies the prompt for more creative generation
+             * @default false
+             */
+            prompt_upsampling?: boolean;
+            /**
+             * Webhook Url
+             * @description URL to receive webhook notifications
+             */
+            webhook_url?: string | null;
+            /**
+             * Webhook Secret
+             * @description Optional secret for webhook signature verification
+             */
+            webhook_secret?: string | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -123,6 +408,37 @@ export interface components {
              */
             finetunes: unknown[];
         };
+        /**
+         * OutputFormat
+         * @enum {string}
+         */
+        OutputFormat: "jpeg" | "png" | "webp";
+        /** ResultResponse */
+        ResultResponse: {
+            /**
+             * Id
+             * @description Task id for retrieving result
+             */
+            id: string;
+            status: components["schemas"]["StatusResponse"];
+            /** Result */
+            result?: unknown | null;
+            /** Progress */
+            progress?: number | null;
+            /** Details */
+            details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Preview */
+            preview?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * StatusResponse
+         * @enum {string}
+         */
+        StatusResponse: "Task not found" | "Pending" | "Request Moderated" | "Content Moderated" | "Ready" | "Error";
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -141,6 +457,57 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_credits_v1_credits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditsResponse"];
+                };
+            };
+        };
+    };
+    get_result_v1_get_result_get: {
+        parameters: {
+            query: {
+                id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     finetune_details_v1_finetune_details_get: {
         parameters: {
             query: {
@@ -159,6 +526,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FinetuneDetailResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    flux_pro_1_0_fill_finetuned_v1_flux_pro_1_0_fill_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinetuneFluxProFillInputs"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
                 };
             };
             /** @description Validation Error */
@@ -212,6 +612,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeleteFinetuneResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    generate_bigblue_finetuned_v1_flux_pro_1_1_ultra_finetuned_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinetuneFluxUltraInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncResponse"] | components["schemas"]["AsyncWebhookResponse"];
                 };
             };
             /** @description Validation Error */

@@ -38,8 +38,10 @@ async function renderAll(openapiDir: string, outDir: string): Promise<Map<string
   const spec = await effectiveSpecOf(openapiDir);
   // Loaded here, not at the top: --help and a bad flag answer without its start-up time.
   const { default: openapiTS, astToString, COMMENT_HEADER } = await import("openapi-typescript");
+  // defaultNonNullable off: a request field with a server-side default (finetune_strength,
+  // aspect_ratio, ...) stays optional for the caller, as the spec's `required` says.
   // biome-ignore lint/suspicious/noExplicitAny: openapi-typescript takes its own OpenAPI3 type
-  const types = `${COMMENT_HEADER}${astToString(await openapiTS(spec as any))}`;
+  const types = `${COMMENT_HEADER}${astToString(await openapiTS(spec as any, { defaultNonNullable: false }))}`;
   return new Map([
     [path.join(openapiDir, EFFECTIVE_FILE), prettyJson(spec)],
     [path.join(outDir, "schema.d.ts"), types],

@@ -15,6 +15,10 @@ export interface Schema {
   readonly allOf?: readonly Schema[];
   readonly enum?: readonly unknown[];
   readonly const?: unknown;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
 }
 
 /** Every keyword `validate` checks: what scripts/lib/contract.ts may keep in a generated schema. */
@@ -29,6 +33,10 @@ export const SCHEMA_KEYWORDS = [
   "allOf",
   "enum",
   "const",
+  "minimum",
+  "maximum",
+  "minLength",
+  "maxLength",
 ] as const satisfies readonly (keyof Schema)[];
 
 type IsTrue<T extends true> = T;

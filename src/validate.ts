@@ -57,6 +57,7 @@ function check(schema: Schema, value: unknown, path: string, components: Compone
     issues.push({ path, message: "not one of the allowed values" });
   }
   if ("const" in schema && !sameJson(schema.const, value)) issues.push({ path, message: "not the expected constant" });
+  issues.push(...checkBounds(schema, value, path));
   for (const sub of schema.allOf ?? []) issues.push(...check(sub, value, path, components));
   if (schema.anyOf && !schema.anyOf.some((sub) => check(sub, value, path, components).length === 0)) {
     issues.push({ path, message: "matches none of the allowed shapes" });
@@ -68,6 +69,27 @@ function check(schema: Schema, value: unknown, path: string, components: Compone
   }
   if (typeOf(value) === "object") {
     issues.push(...checkObject(schema, value as Record<string, unknown>, path, components));
+  }
+  return issues;
+}
+
+/** minimum/maximum for numbers, minLength/maxLength for strings (in code points, as JSON Schema counts). */
+function checkBounds(schema: Schema, value: unknown, path: string): ResponseIssue[] {
+  const issues: ResponseIssue[] = [];
+  if (typeof value === "number") {
+    if (schema.minimum !== undefined && value < schema.minimum)
+      issues.push({ path, message: `less than ${schema.minimum}` });
+    if (schema.maximum !== undefined && value > schema.maximum)
+      issues.push({ path, message: `more than ${schema.maximum}` });
+  }
+  if (typeof value === "string" && (schema.minLength !== undefined || schema.maxLength !== undefined)) {
+    const length = [...value].length;
+    if (schema.minLength !== undefined && length < schema.minLength) {
+      issues.push({ path, message: `shorter than ${schema.minLength} characters` });
+    }
+    if (schema.maxLength !== undefined && length > schema.maxLength) {
+      issues.push({ path, message: `longer than ${schema.maxLength} characters` });
+    }
   }
   return issues;
 }

@@ -53,8 +53,8 @@ const STRUCTURAL_RULES = new Set(["struct", "no-unresolved-refs", "operation-ope
  */
 const COVERED_OPERATION_RULES = new Set(["security-defined"]);
 
-/** JSON pointers of the covered operations. */
-const COVERED_POINTERS = COVERED_OPERATIONS.map(
+/** JSON pointers of the covered operations whose security the pulled document must declare. */
+const COVERED_POINTERS = COVERED_OPERATIONS.filter((op) => !op.securityFromOverlay).map(
   ({ path, method }) => `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`,
 );
 
@@ -106,8 +106,13 @@ const allowsString = (schema: unknown) =>
     schema.type === "string" ||
     (Array.isArray(schema.type) && schema.type.includes("string")));
 
-const isObjectSchema = (schema: unknown) =>
-  isObject(schema) && (schema.type === "object" || isObject(schema.properties) || Array.isArray(schema.allOf));
+/** An object schema, or a choice (`anyOf`/`oneOf`) between object schemas, as a task's submit answers. */
+const isObjectSchema = (doc: OpenApiDoc, schema: unknown): boolean => {
+  if (!isObject(schema)) return false;
+  if (schema.type === "object" || isObject(schema.properties) || Array.isArray(schema.allOf)) return true;
+  const choice = schema.anyOf ?? schema.oneOf;
+  return Array.isArray(choice) && choice.length > 0 && choice.every((s) => isObjectSchema(doc, resolveLocal(doc, s)));
+};
 
 /** The schema of a JSON body field, or of a query parameter, the facade fills in. */
 function sentField(doc: OpenApiDoc, operation: Record<string, unknown>, sends: { in: string; name: string }): unknown {
@@ -144,7 +149,7 @@ export function assertFacadeNeeds(doc: OpenApiDoc, from: string): void {
       throw new SpecError(`${from}: ${name} no longer takes ${where} ${sends.name}`);
     }
     const ok = isObject(operation.responses) ? jsonMedia(doc, operation.responses["200"]) : undefined;
-    if (!isObjectSchema(resolveLocal(doc, ok?.schema))) {
+    if (!isObjectSchema(doc, resolveLocal(doc, ok?.schema))) {
       throw new SpecError(`${from}: ${name} has no JSON object 200 response`);
     }
   }

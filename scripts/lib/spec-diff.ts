@@ -186,7 +186,8 @@ export function diffSpecs(before: unknown, after: unknown): ChangeReport {
   const add = (kind: Kind, line: string) => {
     if (!report[kind].includes(line)) report[kind].push(line);
   };
-  for (const diff of apiCompare(before, after).diffs) {
+  // api-smart-diff dereferences its inputs in place; a caller may compare the same document twice.
+  for (const diff of apiCompare(structuredClone(before), structuredClone(after)).diffs) {
     if (covered(diff)) for (const [kind, line] of linesFor(diff)) add(kind, line);
   }
   serverChanges(before, after, add);

@@ -107,6 +107,22 @@ describe("validate", () => {
     ]);
   });
 
+  it("minimum/maximum bound numbers, minLength/maxLength bound strings in characters; other types pass", () => {
+    const strength: Schema = { type: "number", minimum: 0, maximum: 2 };
+    expect(validate(strength, 0, {})).toEqual([]);
+    expect(validate(strength, 2, {})).toEqual([]);
+    expect(validate(strength, -0.5, {})).toEqual([{ path: "", message: "less than 0" }]);
+    expect(validate(strength, 2.5, {})).toEqual([{ path: "", message: "more than 2" }]);
+    const url: Schema = { minLength: 1, maxLength: 3 };
+    expect(validate(url, "", {})).toEqual([{ path: "", message: "shorter than 1 characters" }]);
+    expect(validate(url, "😀😀😀", {})).toEqual([]);
+    expect(validate(url, "abcd", {})).toEqual([{ path: "", message: "longer than 3 characters" }]);
+    expect(validate({ minimum: 1, maxLength: 1 }, "long", {})).toEqual([
+      { path: "", message: "longer than 1 characters" },
+    ]);
+    expect(validate({ minimum: 1, maxLength: 1 }, 0, {})).toEqual([{ path: "", message: "less than 1" }]);
+  });
+
   it("every keyword the generator may keep has a case above", () => {
     // Keeps this file and SCHEMA_KEYWORDS in step: a new keyword needs a test here.
     expect([...SCHEMA_KEYWORDS].sort()).toEqual(
@@ -117,6 +133,10 @@ describe("validate", () => {
         "anyOf",
         "const",
         "enum",
+        "maxLength",
+        "maximum",
+        "minLength",
+        "minimum",
         "items",
         "properties",
         "required",

@@ -12,8 +12,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stringify as toYaml } from "yaml";
+import { parse as fromYaml, stringify as toYaml } from "yaml";
 import { main as generate } from "../../scripts/generate.ts";
+import { COVERED_OPERATIONS, operationName } from "../../scripts/lib/covered-operations.ts";
+import { eachOperation } from "../../scripts/lib/openapi-operations.ts";
 import { main as pullSpec } from "../../scripts/pull-spec.ts";
 import { runMain, runScript } from "../helpers/run.js";
 import { addedOptional, brokenRef, OPENAPI_DIR, PULLED, pulled, renamed, withoutDelete } from "./fixtures/variants.js";
@@ -34,9 +36,9 @@ const stall = (res: ServerResponse) => {
   res.write('{"openapi": "3.1.0", ');
 };
 
-const withoutCredits = () => {
+const withoutFluxDev = () => {
   const doc = pulled();
-  delete doc.paths["/v1/credits"];
+  delete doc.paths["/v1/flux-dev"];
   return doc;
 };
 const withoutDetails422 = () => {
@@ -49,7 +51,7 @@ const routes: Record<string, (res: ServerResponse) => void> = {
   "/current.json": send(readFileSync(PULLED)),
   "/renamed.json": send(JSON.stringify(renamed())),
   "/added.json": send(JSON.stringify(addedOptional())),
-  "/no-credits.json": send(JSON.stringify(withoutCredits())),
+  "/no-flux-dev.json": send(JSON.stringify(withoutFluxDev())),
   "/no-details-422.json": send(JSON.stringify(withoutDetails422())),
   "/no-delete.json": send(JSON.stringify(withoutDelete())),
   "/broken-ref.json": send(JSON.stringify(brokenRef())),
@@ -117,11 +119,13 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
     const run = await pull(["--from", `${base}/current.json`]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(
-      /^Changes in POST \/v1\/delete_finetune, GET \/v1\/my_finetunes, GET \/v1\/finetune_details, from .*upstream\.json to http:.*\nNo changes for this client\.\n/,
-    );
-    expect(run.stdout).toContain("Upstream has 21 operations; this client covers 3.");
-    expect(run.stdout).toContain("Overlay: all 5 actions of overlay.yaml apply.");
+    const covered = COVERED_OPERATIONS.map(operationName).join(", ");
+    expect(run.stdout.startsWith(`Changes in ${covered}, from `)).toBe(true);
+    expect(run.stdout).toMatch(/ to http:.*\nNo changes for this client\.\n/);
+    const total = [...eachOperation(pulled())].length;
+    expect(run.stdout).toContain(`Upstream has ${total} operations; this client covers ${COVERED_OPERATIONS.length}.`);
+    const actions = fromYaml(readFileSync(path.join(OPENAPI_DIR, "overlay.yaml"), "utf8")).actions.length;
+    expect(run.stdout).toContain(`Overlay: all ${actions} actions of overlay.yaml apply.`);
     const served = readFileSync(PULLED);
     expect(readFileSync(path.join(run.outDir, "upstream.json")).equals(served)).toBe(true);
     const source = run.read("source.json");
@@ -172,12 +176,12 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
 
   it("the report covers the client's operations; --all-paths covers every one", async () => {
     const [covered, all] = await Promise.all([
-      pull(["--from", `${base}/no-credits.json`, "--dry-run"]),
-      pull(["--from", `${base}/no-credits.json`, "--dry-run", "--all-paths"]),
+      pull(["--from", `${base}/no-flux-dev.json`, "--dry-run"]),
+      pull(["--from", `${base}/no-flux-dev.json`, "--dry-run", "--all-paths"]),
     ]);
     expect(covered.stdout).toContain("No changes for this client.");
     expect(all.stdout).toMatch(/^Changes in every operation, from /m);
-    expect(all.stdout).toMatch(/^Breaking \(1\):\n {2}- \[Removed\] operation GET \/v1\/credits$/m);
+    expect(all.stdout).toMatch(/^Breaking \(1\):\n {2}- \[Removed\] operation POST \/v1\/flux-dev$/m);
   });
 
   it("a renamed finetune_id is reported breaking; --fail-on-breaking refuses it, and so does the facade check", async () => {

@@ -126,11 +126,11 @@ describe.concurrent("npm run regen", () => {
   it("--all-paths --dry-run reports on the whole document and stops", { timeout: 60_000 }, async () => {
     const dir = projectCopy();
     const doc = pulled();
-    delete doc.paths["/v1/credits"];
+    delete doc.paths["/v1/flux-dev"];
     const run = await regenPullOnly(dir, ["--from", documentFile(doc), "--all-paths", "--dry-run"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Breaking \(1\):\n {2}- \[Removed\] operation GET \/v1\/credits$/m);
+    expect(run.stdout).toMatch(/^Breaking \(1\):\n {2}- \[Removed\] operation POST \/v1\/flux-dev$/m);
     expect(run.stdout).toContain("Dry run: nothing written.");
     expect(run.stdout).not.toContain("== generate");
   });

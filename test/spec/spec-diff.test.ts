@@ -173,9 +173,9 @@ describe("classification for a client", () => {
     [
       "a new operation",
       (d) => {
-        d.paths["/v1/credits"] = { get: { responses: { "200": { description: "OK" } } } };
+        d.paths["/v1/flux-dev"] = { get: { responses: { "200": { description: "OK" } } } };
       },
-      /^\[Added\] operation GET \/v1\/credits$/,
+      /^\[Added\] operation GET \/v1\/flux-dev$/,
     ],
     [
       "another security alternative",
