@@ -4,7 +4,7 @@
  */
 import { REDACTED, redactText, redactValue } from "../redact.js";
 import { json, type Outcome, toOutcome } from "./fake-answers.js";
-import { findOperation, OPERATIONS, type OperationSpec, resolveSchema } from "./fake-contract.js";
+import { findOperation, OPERATIONS, type OperationSpec, requiredFields } from "./fake-contract.js";
 import { behaviourOf, type Call, type FakeWorld, type OperationBehaviour } from "./fake-operations.js";
 import { type Behaviour, isTaskFate, type Scenarios } from "./fake-scenarios.js";
 import { SAMPLE_OPERATION } from "./fake-tasks.js";
@@ -42,7 +42,7 @@ const KEY_HEADERS: ReadonlySet<string> = new Set(
 /** A 200 whose body breaks the operation's 200 schema: a required field left out, else a body that is not JSON. */
 function invalidBody(op: OperationSpec, answer: Outcome): Outcome {
   const schema = op.responses["200"];
-  const required = schema ? resolveSchema(schema).required : undefined;
+  const required = schema ? requiredFields(schema) : undefined;
   if (answer.kind === "answer" && answer.status === 200 && required?.[0] !== undefined) {
     const body = JSON.parse(answer.body as string) as Record<string, unknown>;
     delete body[required[0]];

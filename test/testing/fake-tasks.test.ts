@@ -227,7 +227,8 @@ describe("the sample", () => {
       });
       const { polling_url } = (await post.json()) as { polling_url: string };
       expect(polling_url.startsWith(`${server.url}/`)).toBe(true);
-      const result = (await (await fetch(polling_url)).json()) as { result: { sample: string } };
+      const polled = await fetch(polling_url, { headers: { "x-key": TEST_KEY } });
+      const result = (await polled.json()) as { result: { sample: string } };
       expect(result.result.sample.startsWith(`${server.url}/`)).toBe(true);
       const image = await fetch(result.result.sample);
       expect([image.status, (await image.arrayBuffer()).byteLength > 100]).toEqual([200, true]);
@@ -261,7 +262,7 @@ describe.each([
     await expect(send(fake)).rejects.toMatchObject({ cause: { code: "ECONNRESET" } });
     fake.scenario(op.operationId, "timeout");
     const abort = new AbortController();
-    const pending = fake.fetch(`${ORIGIN}${path}`, {
+    const pending = fake.fetch(`${ORIGIN}${path}${op.query.id ? "?id=x" : ""}`, {
       method: op.method,
       headers: { "x-key": "k", "content-type": "application/json" },
       signal: abort.signal,
