@@ -9,13 +9,13 @@ import { oneLine } from "../utils/one-line.js";
 import type { GenerateOptions } from "./args.js";
 import { SIGNAL_EXIT, type StopSignal } from "./delete.js";
 import type { CliIo } from "./io.js";
-import { createCliClient, type Lib } from "./library.js";
+import { type CliClient, createCliClient, type Lib } from "./library.js";
 import { lineWriter, printable } from "./output.js";
 import { UsageError } from "./usage-error.js";
 import { checkWritable, writeWhole } from "./write-file.js";
 
-type FinetunedModel = Parameters<ReturnType<Lib["createBflClient"]>["submitFinetuned"]>[0];
-type Result = Awaited<ReturnType<ReturnType<Lib["createBflClient"]>["waitForResult"]>>;
+type FinetunedModel = Parameters<CliClient["submitFinetuned"]>[0];
+type Result = Awaited<ReturnType<CliClient["waitForResult"]>>;
 
 /** Ctrl+C or SIGTERM aborts the one signal every call of the command takes. */
 function watchStop() {
@@ -66,11 +66,10 @@ function defaultName(taskId: string, sampleUrl: string, contentType: string | nu
   return `${base}.${format}`;
 }
 
-/** `status: reason, reason`: what a failed task's error says about it. */
-function taskFailure(error: unknown, taskId: string): string {
-  const err = error as Error & { details?: unknown; taskStatus?: unknown };
-  const details = err.details === undefined || err.details === null ? "" : ` (${JSON.stringify(err.details)})`;
-  return `task ${taskId}: ${oneLine(err.message)}${details}`;
+/** A failed wait, in one line that names the task (a task error's own message already does). */
+function waitFailure(error: Error, taskId: string): string {
+  const message = oneLine(error.message);
+  return "taskId" in error ? message : `task ${taskId}: ${message}`;
 }
 
 class Failure extends Error {}
@@ -94,20 +93,24 @@ async function download(url: string, taskId: string, signal: AbortSignal) {
   return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get("content-type") };
 }
 
-function body(options: GenerateOptions) {
-  return {
+/** The submit; a model or body the client refuses before sending is a usage error (exit 2). */
+async function submit(client: CliClient, options: GenerateOptions, signal: AbortSignal) {
+  const body = {
     finetune_id: options.id,
     prompt: options.prompt,
     ...(options.strength === undefined ? {} : { finetune_strength: options.strength }),
   };
+  try {
+    // The model is a runtime string here; the client checks it against the spec before sending.
+    return await client.submitFinetuned(options.model as FinetunedModel, body as never, { signal });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 export async function generateCommand(io: CliIo, options: GenerateOptions, lib: Lib): Promise<number> {
   const client = createCliClient(lib, io.env, options);
-  const models: readonly string[] = lib.FINETUNED_MODELS;
-  if (!models.includes(options.model)) {
-    throw new UsageError(`--model "${options.model}" is not one of ${models.join(", ")}`);
-  }
   if (options.out !== undefined) {
     await checkWritable(options.out).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`--out ${options.out}: cannot write there (${error.code ?? error.message})`);
@@ -117,9 +120,7 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
   const err = (line: string) => io.stderr.write(`bfl-finetune: ${line}\n`);
   let taskId: string | undefined;
   try {
-    const task = await client.submitFinetuned(options.model as FinetunedModel, body(options) as never, {
-      signal: stop.signal,
-    });
+    const task = await submit(client, options, stop.signal);
     taskId = task.id;
     const hideProgress = showProgress(io, task.id);
     let result: Result;
@@ -128,7 +129,7 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
     } finally {
       hideProgress();
     }
-    const sample = (result.result as { sample?: unknown } | null)?.sample as string;
+    const sample = result.result.sample;
     const image = await download(sample, task.id, stop.signal);
     const file = options.out ?? defaultName(task.id, sample, image.contentType);
     await writeWhole(file, image.bytes).catch((error: Error) => {
@@ -155,7 +156,7 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
       return 1;
     }
     if (taskId !== undefined && error instanceof Error && error.name.startsWith("Bfl")) {
-      err(taskFailure(error, taskId));
+      err(waitFailure(error, taskId));
       return 1;
     }
     throw error;
