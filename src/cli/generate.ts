@@ -4,8 +4,10 @@
  * Every message after the submit names the task id: the task exists, may still finish and costs
  * credits whatever happens to this process.
  */
+import { requests, schemas } from "../../generated/contract.js";
 import { redactValue } from "../redact.js";
 import { oneLine } from "../utils/one-line.js";
+import { type Schema, validate } from "../validate.js";
 import type { GenerateOptions } from "./args.js";
 import { SIGNAL_EXIT, type StopSignal } from "./delete.js";
 import type { CliIo } from "./io.js";
@@ -93,13 +95,29 @@ async function download(url: string, taskId: string, signal: AbortSignal) {
   return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get("content-type") };
 }
 
-/** The submit; a model or body the client refuses before sending is a usage error (exit 2). */
+/**
+ * The body against the model's request schema in the spec, before the paid call: a strength out
+ * of range, or a model that needs more than a prompt (fill: an image and a mask), is exit 2.
+ */
+function checkBody(model: string, body: Record<string, unknown>): void {
+  const table = requests as unknown as Record<string, { post?: { body: { schema: Schema } | null } }>;
+  const schema = table[`/v1/${model}`]?.post?.body?.schema;
+  if (schema === undefined) return; // not a model of the spec: the client says so
+  const issues = validate(schema, body, schemas);
+  if (issues.length > 0) {
+    const said = issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ");
+    throw new UsageError(`the request does not fit ${model} (${said}); nothing was sent`);
+  }
+}
+
+/** The submit; a model or body refused before sending is a usage error (exit 2). */
 async function submit(client: CliClient, options: GenerateOptions, signal: AbortSignal) {
   const body = {
     finetune_id: options.id,
     prompt: options.prompt,
     ...(options.strength === undefined ? {} : { finetune_strength: options.strength }),
   };
+  checkBody(options.model, body);
   try {
     // The model is a runtime string here; the client checks it against the spec before sending.
     return await client.submitFinetuned(options.model as FinetunedModel, body as never, { signal });

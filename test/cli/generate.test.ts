@@ -102,6 +102,8 @@ describe("bfl-finetune generate", () => {
     [["--prompt", "x"], /exactly one finetune id/],
     [["ft", "--prompt", "x", "--strength", "strong"], /--strength/],
     [["ft", "--prompt", "x", "--model", "flux-nope"], /flux-nope-finetuned/],
+    [["ft", "--prompt", "x", "--strength", "9"], /finetune_strength/],
+    [["ft", "--prompt", "x", "--model", "flux-pro-1.0-fill"], /image/],
     [["ft", "--prompt", "x", "--out", "/nonexistent-dir/x.jpeg"], /--out/],
     [["ft", "--prompt", "x", "--yes"], /--yes only applies to delete/],
   ])("bad usage %j: exit 2, nothing sent", async (args, message) => {
