@@ -7,28 +7,33 @@
 import openapiFetch, { type Client } from "openapi-fetch";
 import { responseSchemas, responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
-import {
-  checkCount,
-  checkDelay,
-  checkFunction,
-  checkHeaders,
-  type Env,
-  type Region,
-  readEnv,
-  resolveApiKey,
-  resolveBaseUrl,
-} from "./config.js";
-import { BflConfigurationError, BflResponseValidationError, truncate } from "./errors.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { type BflClientOptions, callSettings, checkDelay, clientSettings, type RequestOptions } from "./config.js";
+import { abortError, BflConfigurationError, BflResponseValidationError, truncate } from "./errors.js";
 import { RateLimitGate } from "./rate-limit.js";
 import { redactText, redactValue } from "./redact.js";
-import { type BackoffOptions, DEFAULT_BACKOFF } from "./retry.js";
+import {
+  type CreditsResponse,
+  checkModel,
+  checkSubmitBody,
+  checkTask,
+  DEFAULT_POLL_INTERVAL_MS,
+  type FinetunedInput,
+  type FinetunedModel,
+  pollingTarget,
+  type ReadyResult,
+  type ResultResponse,
+  type SubmitResponse,
+  type TaskRef,
+  type WaitOptions,
+  waitForTask,
+} from "./tasks.js";
 import { type CallOptions, createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
-import { abortError } from "./utils/delay.js";
 import { HTTP_METHODS } from "./utils/http-methods.js";
 import { type Schema, validate } from "./validate.js";
 import { VERSION } from "./version.js";
+
+export type { BflClientOptions, RequestOptions } from "./config.js";
 
 /**
  * openapi-fetch's CommonJS build exports its factory as `exports.default`; our CommonJS build,
@@ -38,50 +43,6 @@ const createClient: typeof openapiFetch =
   typeof openapiFetch === "function"
     ? openapiFetch
     : (openapiFetch as unknown as { default: typeof openapiFetch }).default;
-
-/** Options of {@link createBflClient}. */
-export interface BflClientOptions {
-  /** API key, sent as `x-key`. Default: env `BFL_API_KEY`. */
-  apiKey?: string;
-  /** API origin, optionally with a path prefix. Default: env `BFL_BASE_URL`, else the `region`'s host, else the spec's server. */
-  baseUrl?: string;
-  /** BFL region whose host to use when no `baseUrl` is given. Default `'us1'` (the spec's server). */
-  region?: Region;
-  /** Allow a non-loopback `http:` baseUrl. The key then travels in clear text. Default `false`. */
-  allowInsecureHttp?: boolean;
-  /** Time allowed for each attempt, headers and body (default 60000 ms). */
-  timeoutMs?: number;
-  /** Retries after the first attempt (default 2). Waits asked for by 429s are not counted. */
-  maxRetries?: number;
-  /** Most attempts in flight at once on this client (default unlimited); 429s lower it for a while. */
-  maxConcurrency?: number;
-  /** Backoff tuning; mostly for tests. */
-  backoff?: BackoffOptions;
-  /** Rate-limit handling: `maxTotalWaitMs` bounds the 429 waits of one call (default 120000). */
-  rateLimit?: { maxTotalWaitMs?: number };
-  /** A `fetch` to send requests with (default the global one). */
-  fetch?: (request: Request) => Promise<Response>;
-  /** Extra headers sent with every request (not `x-key` or `content-type`). */
-  headers?: Record<string, string>;
-  /** Check 2xx bodies against the spec's response schema (default `true`). */
-  validateResponses?: boolean;
-  /** Receives log events; default none, or stderr JSON lines when env `BFL_LOG=debug`. */
-  logger?: Logger;
-  /** Where `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` are read from (default `process.env`). */
-  env?: Env;
-}
-
-/** Per-call options of every operation. */
-export interface RequestOptions {
-  /** Aborts the call at once, during a request or a wait, with `BflAbortError`. */
-  signal?: AbortSignal;
-  /** Overrides the client's `timeoutMs` for each attempt of this call. */
-  timeoutMs?: number;
-  /** Overrides the client's `maxRetries` for this call. */
-  maxRetries?: number;
-  /** Extra headers for this call (not `x-key` or `content-type`). */
-  headers?: Record<string, string>;
-}
 
 type Body<P extends keyof paths, M extends keyof paths[P]> = SuccessBody<paths[P][M]>;
 
@@ -100,18 +61,92 @@ export interface BflClient {
    * @throws {TypeError} when `finetuneId` is not a non-blank string (nothing is sent).
    */
   getFinetuneDetails(finetuneId: string, options?: RequestOptions): Promise<Body<"/v1/finetune_details", "get">>;
+  /**
+   * Submits a generation task with a finetune and resolves to the server's answer (`id`,
+   * `polling_url`; `webhook_url` instead when the body has one). The task costs credits, so it is
+   * never sent twice unasked: only a definite refusal (a 429, a connection never made) is retried.
+   * On any other failure, {@link submitMayHaveCreated} (or the error's `sentWithoutAnswer`,
+   * `afterAmbiguousAttempt`, a 5xx `BflServerError`) says the task may exist all the same.
+   * @param model a `-finetuned` model of the spec; the body's type follows it.
+   * @param body the model's request body as the spec types it (snake_case), sent as it is.
+   * @throws {TypeError} when `model` is not a finetuned model or `body.finetune_id` is blank (nothing is sent).
+   */
+  submitFinetuned<M extends FinetunedModel>(
+    model: M,
+    body: FinetunedInput<M>,
+    options?: RequestOptions,
+  ): Promise<SubmitResponse<M>>;
+  /**
+   * Polls a task until it is `Ready` and resolves to its result; `result.sample` is the image's
+   * signed URL on a delivery host (valid about 10 minutes). The library never downloads it and
+   * never sends the key there: fetch it yourself, without headers.
+   * The task's `polling_url` is followed, with the key, only under this client's `baseUrl` or on
+   * a BFL API host over https while `baseUrl` is one too; otherwise the client's own
+   * `get_result?id=` is polled. Each poll's transient failures are retried by the transport.
+   * @throws {BflModerationError} `Request Moderated` / `Content Moderated`, with `taskId` and `details`.
+   * @throws {BflTaskError} `Error`, with `taskId` and `details`.
+   * @throws {BflTaskNotFoundError} `Task not found` (a {@link BflNotFoundError}).
+   * @throws {BflResponseValidationError} a `polling_url` that is not a URL, `Ready` without a sample, an unknown status.
+   * @throws {BflAbortError} on `signal`, at once; {@link BflTimeoutError} after `timeoutMs`. The task goes on.
+   */
+  waitForResult(task: TaskRef, options?: WaitOptions): Promise<ReadyResult>;
+  /**
+   * {@link BflClient.submitFinetuned} then {@link BflClient.waitForResult}. `onSubmitted` receives
+   * the task as soon as it exists, so its id is never lost when the wait fails or is aborted.
+   */
+  generateWithFinetune<M extends FinetunedModel>(
+    model: M,
+    body: FinetunedInput<M>,
+    options?: GenerateOptions<M>,
+  ): Promise<ReadyResult>;
+  /**
+   * One poll of a task: its status now, whatever it is (no wait, no error for a terminal status).
+   * @throws {TypeError} when `id` is not a non-blank string (nothing is sent).
+   */
+  getResult(id: string, options?: RequestOptions): Promise<ResultResponse>;
+  /** The account's credit balance. */
+  getCredits(options?: RequestOptions): Promise<CreditsResponse>;
   /** The openapi-fetch client (`{ data, error, response }`), over the same key, timeouts and retries. */
   readonly raw: Client<paths>;
   /** The origin (and path prefix) requests go to. */
   readonly baseUrl: string;
 }
 
-function checkedId(finetuneId: unknown): string {
+/** Options of {@link BflClient.generateWithFinetune}: the wait's, the submit's headers, and a hook for the task. */
+export interface GenerateOptions<M extends FinetunedModel = FinetunedModel> extends WaitOptions {
+  /** Extra headers for the submit (not `x-key` or `content-type`). */
+  headers?: Record<string, string>;
+  /** Receives the submit's answer as soon as the task exists (log its id: it costs credits). */
+  onSubmitted?: (task: SubmitResponse<M>) => void;
+}
+
+function checkedId(finetuneId: unknown, name = "finetuneId"): string {
   if (typeof finetuneId !== "string") {
-    throw new TypeError(`finetuneId must be a string, got ${finetuneId === null ? "null" : typeof finetuneId}`);
+    throw new TypeError(`${name} must be a string, got ${finetuneId === null ? "null" : typeof finetuneId}`);
   }
-  if (finetuneId.trim() === "") throw new TypeError("finetuneId must not be empty or only whitespace");
+  if (finetuneId.trim() === "") throw new TypeError(`${name} must not be empty or only whitespace`);
   return finetuneId;
+}
+
+/** What the facade hands each openapi-fetch call: its own parsing and the per-call transport. */
+type CallInit = {
+  parseAs: "text";
+  fetch: (request: Request) => Promise<Response>;
+  headers?: Record<string, string>;
+};
+
+/** The wait's options, checked before anything is sent. */
+function waitSettings(options: WaitOptions) {
+  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
+  const { signal, pollIntervalMs, timeoutMs } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new BflConfigurationError("signal must be an AbortSignal");
+  }
+  return {
+    ...(signal === undefined ? {} : { signal }),
+    pollIntervalMs: checkDelay("pollIntervalMs", pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, 1),
+    ...(timeoutMs === undefined ? {} : { timeoutMs: checkDelay("timeoutMs", timeoutMs, 1) }),
+  };
 }
 
 /**
@@ -132,54 +167,19 @@ function signalOutOfBand(client: Client<paths>, transport: Transport): Client<pa
   return wrapped as unknown as Client<paths>;
 }
 
-/** Per-call options, checked before anything is sent. */
-function checkCall(options: RequestOptions): RequestOptions {
-  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
-  if (options.timeoutMs !== undefined) checkDelay("timeoutMs", options.timeoutMs, 1);
-  if (options.maxRetries !== undefined) checkCount("maxRetries", options.maxRetries, 0, 100);
-  checkHeaders("headers", options.headers);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new BflConfigurationError("signal must be an AbortSignal");
-  }
-  return options;
-}
-
 /**
  * Creates a client. Reads `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` once, here, and only those
  * not given as options.
  * @throws {BflConfigurationError} for any unusable option (nothing is sent).
  */
 export function createBflClient(options: BflClientOptions = {}): BflClient {
-  const { env } = options;
-  const apiKey = resolveApiKey(options.apiKey, env);
-  const baseUrl = resolveBaseUrl(options, env);
-  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-  checkDelay("backoff.initialDelayMs", backoff.initialDelayMs, 0);
-  checkDelay("backoff.maxDelayMs", backoff.maxDelayMs, 0);
-  checkDelay("backoff.maxRetryAfterMs", backoff.maxRetryAfterMs, 0);
-  const headers = checkHeaders("headers", options.headers);
-  const validateResponses = options.validateResponses ?? true;
-  const transport = createTransport({
-    apiKey,
-    baseUrl,
-    timeoutMs: checkDelay("timeoutMs", options.timeoutMs ?? 60_000, 1),
-    policy: { ...backoff, maxRetries: checkCount("maxRetries", options.maxRetries ?? 2, 0, 100) },
-    maxRateLimitWaitMs: checkDelay("rateLimit.maxTotalWaitMs", options.rateLimit?.maxTotalWaitMs ?? 120_000, 0),
-    gate: new RateLimitGate({
-      backoff,
-      ...(options.maxConcurrency === undefined
-        ? {}
-        : { maxConcurrency: checkCount("maxConcurrency", options.maxConcurrency, 1) }),
-    }),
-    fetch: checkFunction("fetch", options.fetch),
-    log: checkFunction("logger", options.logger) ?? (readEnv("BFL_LOG", env) === "debug" ? consoleLogger : undefined),
-  });
+  const settings = clientSettings(options);
+  const { apiKey, baseUrl, validateResponses } = settings;
+  const gate = new RateLimitGate({ backoff: settings.policy, maxConcurrency: settings.maxConcurrency });
+  const transport = createTransport({ ...settings, gate });
+  const headers = { "user-agent": `bfl-finetune/${VERSION}`, ...settings.headers };
   const raw = signalOutOfBand(
-    createClient<paths>({
-      baseUrl,
-      fetch: (request) => transport(request),
-      headers: { "user-agent": `bfl-finetune/${VERSION}`, ...headers },
-    }),
+    createClient<paths>({ baseUrl, fetch: (request) => transport(request), headers }),
     transport,
   );
 
@@ -192,16 +192,13 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     path: keyof typeof responses,
     method: "get" | "post",
     options: RequestOptions,
-    request: (init: {
-      parseAs: "text";
-      fetch: (request: Request) => Promise<Response>;
-      headers?: Record<string, string>;
-    }) => Promise<{ data?: string | undefined; response: Response }>,
+    request: (init: CallInit) => Promise<{ data?: string | undefined; response: Response }>,
+    transportOptions: Pick<CallOptions, "retryUnsentOnly"> = {},
   ): Promise<T> {
-    const { signal, headers: callHeaders, ...rest } = checkCall(options);
-    if (signal?.aborted) throw abortError(signal);
+    const { headers: callHeaders, ...rest } = callSettings(options);
+    const perCall = { ...rest, ...transportOptions };
+    if (perCall.signal?.aborted) throw abortError(perCall.signal);
     const record = new CallRecord();
-    const perCall: CallOptions = { ...rest, signal };
     const { data, response } = await request({
       parseAs: "text",
       // The caller's signal goes to the transport, not into a Request, where it would gain a listener per call.
@@ -211,6 +208,45 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     if (!response.ok) throw record.failure;
     const schema = (responses[path] as Record<string, Record<string, Schema>>)[method]?.[response.status];
     return parseBody(response.status, data ?? "", schema, record) as T;
+  }
+
+  /** A GET of an absolute URL (a task's polling_url) as openapi-fetch would send it, through `init.fetch`. */
+  async function getUrl(url: string, init: CallInit): Promise<{ data: string; response: Response }> {
+    const response = await init.fetch(new Request(url, { headers: { ...headers, ...init.headers } }));
+    return { data: await response.text(), response };
+  }
+
+  async function getResult(id: string, options: RequestOptions = {}): Promise<ResultResponse> {
+    const taskId = checkedId(id, "id");
+    return call("/v1/get_result", "get", options, (init) =>
+      raw.GET("/v1/get_result", { ...init, params: { query: { id: taskId } } }),
+    );
+  }
+
+  async function submitFinetuned<M extends FinetunedModel>(
+    model: M,
+    body: FinetunedInput<M>,
+    options: RequestOptions = {},
+  ): Promise<SubmitResponse<M>> {
+    const path = checkModel(model, (p) => Object.hasOwn(responses, p)) as keyof typeof responses;
+    checkSubmitBody(body);
+    // The path is a runtime string here; its body type was checked at the call site.
+    const post = raw.POST as unknown as (path: string, init: CallInit & { body: unknown }) => ReturnType<typeof getUrl>;
+    return call(path, "post", options, (init) => post(path, { ...init, body }), { retryUnsentOnly: true });
+  }
+
+  async function waitForResult(task: TaskRef, options: WaitOptions = {}): Promise<ReadyResult> {
+    const ref = checkTask(task);
+    const wait = waitSettings(options);
+    const target = pollingTarget(ref, baseUrl);
+    return waitForTask(
+      ref,
+      (signal) =>
+        target === undefined
+          ? getResult(ref.id, { signal })
+          : call("/v1/get_result", "get", { signal }, (init) => getUrl(target, init)),
+      wait,
+    );
   }
 
   function parseBody(status: number, text: string, schema: Schema | undefined, record: CallRecord): unknown {
@@ -243,6 +279,21 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
         raw.GET("/v1/finetune_details", { ...init, params: { query: { finetune_id } } }),
       );
     },
+    submitFinetuned,
+    waitForResult,
+    generateWithFinetune: async (model, body, options = {}) => {
+      const { headers: callHeaders, onSubmitted, ...waitOptions } = options;
+      waitSettings(waitOptions);
+      const { signal } = waitOptions;
+      const task = await submitFinetuned(model, body, {
+        ...(signal ? { signal } : {}),
+        ...(callHeaders ? { headers: callHeaders } : {}),
+      });
+      onSubmitted?.(task);
+      return waitForResult(task, waitOptions);
+    },
+    getResult,
+    getCredits: async (options = {}) => call("/v1/credits", "get", options, (init) => raw.GET("/v1/credits", init)),
     raw,
     baseUrl,
   };

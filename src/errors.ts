@@ -8,13 +8,16 @@
  * ├── BflApiError                    the server answered non-2xx
  * │   ├── BflBadRequestError 400     ├── BflNotFoundError 404      ├── BflRateLimitError 429
  * │   ├── BflAuthenticationError 401 ├── BflConflictError 409      └── BflServerError 5xx
+ * │   │                              └── BflTaskNotFoundError      a task the server does not know
  * │   ├── BflInsufficientCreditsError 402
  * │   ├── BflPermissionDeniedError 403
  * │   └── BflValidationError 422
  * ├── BflConnectionError             no answer (DNS, refused, reset)
  * │   └── BflTimeoutError            an attempt ran out of time
  * ├── BflAbortError                  the caller's signal aborted
- * └── BflResponseValidationError     a 2xx whose body breaks the spec
+ * ├── BflResponseValidationError     a 2xx whose body breaks the spec
+ * └── BflTaskError                   a generation task ended in `Error`
+ *     └── BflModerationError         ... or was moderated (request or content)
  * ```
  */
 import type { ValidationError } from "./types.js";
@@ -172,6 +175,32 @@ export class BflNotFoundError extends BflApiError {
   }
 }
 
+/** What a task's terminal answer says, for the task errors. */
+export interface TaskFacts {
+  /** The task's id, as the submit answered it. */
+  taskId: string;
+  /** The server's `details` (moderation reasons, failure), as sent; `null` when none. */
+  details: unknown;
+}
+
+/**
+ * A generation task the server does not know (`Task not found`, or a 404 from get_result): never
+ * submitted, expired, or submitted on another region's host. `status` is the HTTP status.
+ */
+export class BflTaskNotFoundError extends BflNotFoundError {
+  static {
+    BflTaskNotFoundError.prototype.name = "BflTaskNotFoundError";
+  }
+  readonly taskId: string;
+  readonly details: unknown;
+
+  constructor(init: ApiErrorInit & TaskFacts) {
+    super(init, `task ${init.taskId} not found`);
+    this.taskId = init.taskId;
+    this.details = init.details;
+  }
+}
+
 /** 409: the finetune is busy or changed concurrently. Retried. */
 export class BflConflictError extends BflApiError {
   static {
@@ -240,6 +269,11 @@ export class BflAbortError extends BflError {
   }
 }
 
+/** The error for a caller's abort, keeping the signal's reason as `cause`. */
+export function abortError(signal: AbortSignal, facts: BflErrorOptions = {}): BflAbortError {
+  return new BflAbortError("The request was aborted by the caller's signal", { ...facts, cause: signal.reason });
+}
+
 /** One way in which a 2xx body breaks the spec's response schema. */
 export interface ResponseIssue {
   /** Where in the body, e.g. `timestamp` or `items.0.id`; empty for the body itself. */
@@ -268,6 +302,53 @@ export class BflResponseValidationError extends BflError {
     this.body = body;
     this.issues = issues;
   }
+}
+
+/** A task's terminal status and what came with it. */
+export interface TaskErrorInit extends TaskFacts, BflErrorOptions {
+  /** The task's `status` as the server sent it (`Error`, `Request Moderated`, ...). */
+  taskStatus: string;
+}
+
+/**
+ * A generation task ended without an image: status `Error` (this class) or moderated
+ * ({@link BflModerationError}). The submit was accepted: the task may have cost credits.
+ */
+export class BflTaskError extends BflError {
+  static {
+    BflTaskError.prototype.name = "BflTaskError";
+  }
+  readonly taskId: string;
+  /** The task's status as the server sent it. */
+  readonly taskStatus: string;
+  /** The server's `details` as sent (for a moderated task, its reasons); `null` when none. */
+  readonly details: unknown;
+
+  constructor(init: TaskErrorInit) {
+    const said = taskDetailsText(init.details);
+    super(`Task ${init.taskId} ended with status ${init.taskStatus}${said ? `: ${said}` : ""}`, init);
+    this.taskId = init.taskId;
+    this.taskStatus = init.taskStatus;
+    this.details = init.details;
+  }
+}
+
+/** A task refused by moderation: `Request Moderated` (the prompt or input) or `Content Moderated` (the image). */
+export class BflModerationError extends BflTaskError {
+  static {
+    BflModerationError.prototype.name = "BflModerationError";
+  }
+}
+
+/** `details` as one short line for a message: its values, lists joined (the key is redacted before). */
+function taskDetailsText(details: unknown): string {
+  if (details === null || details === undefined) return "";
+  const text = isObject(details)
+    ? Object.entries(details)
+        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "string" ? v : JSON.stringify(v)}`)
+        .join("; ")
+    : JSON.stringify(details);
+  return truncate(text.replace(/\s+/g, " "));
 }
 
 const AUTH_HINT =

@@ -7,7 +7,13 @@
  * const result = await bfl.deleteFinetune("my-finetune");
  * ```
  */
-export { type BflClient, type BflClientOptions, createBflClient, type RequestOptions } from "./client.js";
+export {
+  type BflClient,
+  type BflClientOptions,
+  createBflClient,
+  type GenerateOptions,
+  type RequestOptions,
+} from "./client.js";
 export { type Env, REGIONS, type Region, SPEC_SERVER_URL } from "./config.js";
 export {
   type ApiErrorInit,
@@ -21,15 +27,20 @@ export {
   BflError,
   type BflErrorOptions,
   BflInsufficientCreditsError,
+  BflModerationError,
   BflNotFoundError,
   BflPermissionDeniedError,
   BflRateLimitError,
   BflResponseValidationError,
   BflServerError,
+  BflTaskError,
+  BflTaskNotFoundError,
   BflTimeoutError,
   BflValidationError,
   type CallFacts,
   type ResponseIssue,
+  type TaskErrorInit,
+  type TaskFacts,
 } from "./errors.js";
 export type { LogEvent, Logger, LogLevel } from "./logger.js";
 export {
@@ -43,6 +54,17 @@ export {
   notAttemptedOutcome,
 } from "./outcome.js";
 export type { BackoffOptions } from "./retry.js";
+export {
+  type CreditsResponse,
+  type FinetunedInput,
+  type FinetunedModel,
+  type ReadyResult,
+  type ResultResponse,
+  type SubmitResponse,
+  submitMayHaveCreated,
+  type TaskRef,
+  type WaitOptions,
+} from "./tasks.js";
 export type {
   components,
   DeleteFinetuneInputs,

@@ -121,3 +121,28 @@ describe("GET /v1/credits against Prism", () => {
     ]);
   });
 });
+
+describe("the whole flow against Prism", () => {
+  it("generateWithFinetune resolves the overlay's Ready task, polling the mock's own get_result", async () => {
+    const seen: string[] = [];
+    const mock = createBflClient({
+      apiKey: "test-key",
+      baseUrl: inject("prismUrl"),
+      fetch: (request) => {
+        seen.push(`${request.method} ${new URL(request.url).origin}${new URL(request.url).pathname}`);
+        return fetch(request);
+      },
+    });
+    const ready = await mock.generateWithFinetune(
+      "flux-pro-1.1-ultra-finetuned",
+      { finetune_id: "my-finetune", prompt: "a portrait of TOK" },
+      { pollIntervalMs: 1 },
+    );
+    expect(ready).toEqual(contractOf("/v1/get_result", "get").examples[200]);
+    // The example's polling_url names BFL's host; a client aimed at the mock never goes there.
+    expect(seen).toEqual([
+      `POST ${inject("prismUrl")}/v1/flux-pro-1.1-ultra-finetuned`,
+      `GET ${inject("prismUrl")}/v1/get_result`,
+    ]);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * Generation tasks: the finetuned models and their types, derived from `paths`, where a task is
+ * polled, and the wait for its result. A task is many calls; each poll is one short call through
+ * the transport (its own retries), the loop here adds the pace, the caller's signal, the overall
+ * timeout and the meaning of each status. The facade (client.ts) wires it to the transport.
+ */
+import {
+  BflAbortError,
+  BflError,
+  BflModerationError,
+  BflNotFoundError,
+  BflResponseValidationError,
+  BflTaskError,
+  BflTaskNotFoundError,
+  BflTimeoutError,
+} from "./errors.js";
+import { isBflApiUrl, isUnderBase } from "./key-scope.js";
+import { attemptSignal } from "./timeout.js";
+import type { components, paths, SuccessBody } from "./types.js";
+import { delay } from "./utils/delay.js";
+import { isObject } from "./utils/is-object.js";
+
+/** The submit operations of finetuned generation: every `POST /v1/…-finetuned` with a JSON body. */
+type FinetunedPath = {
+  [P in keyof paths]: P extends `/v1/${string}-finetuned`
+    ? paths[P] extends { post: { requestBody: { content: { "application/json": unknown } } } }
+      ? P
+      : never
+    : never;
+}[keyof paths];
+
+type ModelOf<P> = P extends `/v1/${infer M}` ? M : never;
+
+/**
+ * A model that runs a finetune: `"flux-pro-1.1-ultra-finetuned"`, `"flux-pro-1.0-fill-finetuned"`,
+ * and any `-finetuned` operation the spec gains, with no change here.
+ */
+export type FinetunedModel = ModelOf<FinetunedPath>;
+
+type SubmitOperation<M extends FinetunedModel> = paths[`/v1/${M}` & FinetunedPath]["post"];
+
+/** The request body of a finetuned model, as the spec types it (snake_case, sent as it is). */
+export type FinetunedInput<M extends FinetunedModel> =
+  SubmitOperation<M> extends {
+    requestBody: { content: { "application/json": infer Body } };
+  }
+    ? Body
+    : never;
+
+/** A submit's answer: `AsyncResponse` (`id`, `polling_url`), or `AsyncWebhookResponse` with a `webhook_url`. */
+export type SubmitResponse<M extends FinetunedModel = FinetunedModel> = SuccessBody<SubmitOperation<M>>;
+
+/** `GET /v1/get_result`'s answer: the task's `status`, and for `Ready` its `result`. */
+export type ResultResponse = components["schemas"]["ResultResponse"];
+
+/** `GET /v1/credits`'s answer. */
+export type CreditsResponse = components["schemas"]["CreditsResponse"];
+
+/** A task to follow: a submit's answer, or its `id` and `polling_url` kept from one. */
+export interface TaskRef {
+  id: string;
+  polling_url?: string | undefined;
+}
+
+/** A `Ready` result: `result.sample` is the image's signed URL (on a delivery host, valid ~10 minutes). */
+export type ReadyResult = ResultResponse & { status: "Ready"; result: { sample: string } & Record<string, unknown> };
+
+/** Options of a wait for a task's result. */
+export interface WaitOptions {
+  /** Stops the wait at once, during a poll or between polls, with `BflAbortError` (the task goes on). */
+  signal?: AbortSignal;
+  /** The first pause between polls; each next one is 1.5 times longer, up to 4 s (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Most time for the whole wait, polls and pauses; then `BflTimeoutError` (default none). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_POLL_INTERVAL_MS = 500;
+const POLL_GROWTH = 1.5;
+const MAX_POLL_INTERVAL_MS = 4000;
+
+/** The pause before poll number `n` (1 for the first): growing from `first`, capped (never below `first`). */
+export function pollDelay(n: number, first: number): number {
+  return Math.min(first * POLL_GROWTH ** (n - 1), Math.max(first, MAX_POLL_INTERVAL_MS));
+}
+
+/** Checks a model name before anything is sent: a `-finetuned` operation the spec has. */
+export function checkModel(model: unknown, known: (path: string) => boolean): string {
+  if (typeof model !== "string" || !model.endsWith("-finetuned") || !known(`/v1/${model}`)) {
+    throw new TypeError(`model must be a finetuned model of the API spec, got ${JSON.stringify(model)}`);
+  }
+  return `/v1/${model}`;
+}
+
+/** Checks a submit body before anything is sent: an object with a non-blank `finetune_id`. */
+export function checkSubmitBody(body: unknown): void {
+  if (!isObject(body) || Array.isArray(body)) throw new TypeError("body must be an object (the model's request body)");
+  const id = body.finetune_id;
+  if (typeof id !== "string" || id.trim() === "") {
+    throw new TypeError(`body.finetune_id must be a non-blank string, got ${id === undefined ? "none" : typeof id}`);
+  }
+}
+
+/** Checks a task to follow before anything is sent. */
+export function checkTask(task: unknown): TaskRef {
+  if (!isObject(task) || typeof task.id !== "string" || task.id.trim() === "") {
+    throw new TypeError("task must be a submit answer, or an object with a non-blank id");
+  }
+  if (task.polling_url !== undefined && task.polling_url !== null && typeof task.polling_url !== "string") {
+    throw new TypeError("task.polling_url must be a string when given");
+  }
+  return { id: task.id, polling_url: typeof task.polling_url === "string" ? task.polling_url : undefined };
+}
+
+/**
+ * Where to poll a task, with the key: its `polling_url` when that is under the client's own base
+ * URL, or over https on a BFL API host while the client itself talks to one (the global endpoint
+ * hands out regional hosts); `undefined` means the client's own `get_result?id=`. A client pointed
+ * at a mock, a proxy or a fake never follows a URL to another origin: its key stays where it was
+ * configured to go. A `polling_url` that is not an absolute URL is an answer that breaks the spec.
+ */
+export function pollingTarget(task: TaskRef, baseUrl: string): string | undefined {
+  if (task.polling_url === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(task.polling_url);
+  } catch {
+    throw new BflResponseValidationError(200, task, [{ path: "polling_url", message: "not an absolute URL" }]);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new BflResponseValidationError(200, task, [{ path: "polling_url", message: `not an http(s) URL` }]);
+  }
+  if (isUnderBase(url.href, baseUrl)) return url.href;
+  return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
+}
+
+/** The answer for a terminal status, or `undefined` while `Pending`. */
+function settle(result: ResultResponse, taskId: string): ReadyResult | undefined {
+  const { status, details = null } = result;
+  switch (status) {
+    case "Pending":
+      return undefined;
+    case "Ready": {
+      if (isObject(result.result) && typeof result.result.sample === "string") return result as ReadyResult;
+      throw new BflResponseValidationError(200, result, [
+        { path: "result.sample", message: "a Ready task has no sample URL" },
+      ]);
+    }
+    case "Request Moderated":
+    case "Content Moderated":
+      throw new BflModerationError({ taskId, taskStatus: status, details });
+    case "Error":
+      throw new BflTaskError({ taskId, taskStatus: status, details });
+    case "Task not found":
+      throw new BflTaskNotFoundError({
+        status: 200,
+        statusText: "OK",
+        headers: new Headers(),
+        body: result,
+        taskId,
+        details,
+      });
+    default:
+      throw new BflResponseValidationError(200, result, [
+        { path: "status", message: `unknown task status ${JSON.stringify(status)}` },
+      ]);
+  }
+}
+
+/** A get_result that answered 404 is the task's: the same answer, with the task id. */
+function asTaskError(error: unknown, taskId: string): unknown {
+  if (!(error instanceof BflNotFoundError) || error instanceof BflTaskNotFoundError) return error;
+  const { status, headers, body, attempts, afterAmbiguousAttempt, sentWithoutAnswer } = error;
+  const facts = { attempts, afterAmbiguousAttempt, sentWithoutAnswer, cause: error };
+  return new BflTaskNotFoundError({ status, statusText: "Not Found", headers, body, taskId, details: null, ...facts });
+}
+
+/**
+ * Polls `task` until a terminal status: resolves to the `Ready` result, throws the task error
+ * for the others. `poll(signal)` is one call through the transport (its own retries); the first
+ * poll waits one interval, as a task just submitted is still running.
+ */
+export async function waitForTask(
+  task: TaskRef,
+  poll: (signal: AbortSignal) => Promise<ResultResponse>,
+  options: Required<Pick<WaitOptions, "pollIntervalMs">> & Omit<WaitOptions, "pollIntervalMs">,
+): Promise<ReadyResult> {
+  const { signal, pollIntervalMs, timeoutMs } = options;
+  // One signal for the wait: the caller's abort or the overall timeout, whichever comes first.
+  const wait = attemptSignal(timeoutMs ?? 2_147_483_647, signal);
+  let polls = 0;
+  let last = "not polled yet";
+  const stopped = (cause?: unknown) =>
+    wait.timedOut
+      ? new BflTimeoutError(`Task ${task.id} was not ready after ${timeoutMs} ms (last status: ${last})`, {
+          attempts: polls,
+          cause,
+        })
+      : new BflAbortError(
+          `Stopped waiting for task ${task.id} (last status: ${last}): the caller's signal aborted; the task goes on`,
+          { attempts: polls, cause: signal?.reason },
+        );
+  try {
+    for (;;) {
+      await delay(pollDelay(polls + 1, pollIntervalMs), wait.signal, stopped);
+      polls++;
+      let result: ResultResponse;
+      try {
+        result = await poll(wait.signal);
+      } catch (error) {
+        if (error instanceof BflAbortError) throw stopped(error);
+        throw asTaskError(error, task.id);
+      }
+      last = String(result.status);
+      const ready = settle(result, task.id);
+      if (ready) return ready;
+    }
+  } finally {
+    wait.dispose();
+  }
+}
+
+/** Whether an error of a submit means the task may exist all the same (check before submitting again). */
+export function submitMayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof BflError)) return false;
+  if (error instanceof BflResponseValidationError) return true; // a 2xx: the server took it
+  return error.sentWithoutAnswer || error.afterAmbiguousAttempt || ("status" in error && Number(error.status) >= 500);
+}
