@@ -5,7 +5,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run } from "../../src/cli.js";
 import { createFakeBfl, type FakeBfl, type FakeServer } from "../../src/testing/index.js";
 import { runCli, startCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
@@ -25,6 +27,26 @@ afterEach(() => server.close());
 
 const generate = (args: string[], cwd?: string) =>
   runCli(["generate", ...args, "--base-url", server.url], { env, ...(cwd ? { cwd } : {}) });
+/** `run()` in this process, stderr a terminal or not: for what needs no child process. */
+async function runHere(args: string[], stderrIsTTY = false) {
+  const stream = (isTTY: boolean) => {
+    const s = Object.assign(new PassThrough(), { isTTY });
+    let text = "";
+    s.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    return { s, text: () => text };
+  };
+  const [stdout, stderr] = [stream(false), stream(stderrIsTTY)];
+  const stdin = Object.assign(new PassThrough(), { isTTY: false });
+  const code = await run(["generate", ...args, "--base-url", server.url], {
+    stdin,
+    stdout: stdout.s,
+    stderr: stderr.s,
+    env,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
 const sampleRequests = () => fake.requests.filter((r) => r.operation === "sample");
 
 describe("bfl-finetune generate", () => {
@@ -107,10 +129,25 @@ describe("bfl-finetune generate", () => {
     [["ft", "--prompt", "x", "--out", "/nonexistent-dir/x.jpeg"], /--out/],
     [["ft", "--prompt", "x", "--yes"], /--yes only applies to delete/],
   ])("bad usage %j: exit 2, nothing sent", async (args, message) => {
-    const run = await generate(args);
+    const run = await runHere(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(fake.requests).toEqual([]);
+  });
+
+  it("bad usage through the built CLI too: exit 2 before any request", async () => {
+    const run = await generate(["ft", "--prompt", "x", "--strength", "9"]);
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toMatch(/finetune_strength: more than 2/);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("on a terminal, stderr shows the task waited for, then clears the line; the path goes to stdout", async () => {
+    const out = path.join(dir, "tty.jpeg");
+    const run = await runHere(["ft", "--prompt", "a cat", "--out", out], true);
+    expect([run.code, run.stdout]).toEqual([0, `${out}\n`]);
+    expect(run.stderr).toContain(`task ${fake.tasks[0]?.id} running, 0 s`);
+    expect(run.stderr.endsWith("\r\x1b[K")).toBe(true);
   });
 
   it("Ctrl+C while waiting: exit 130 naming the task, which may still finish and cost credits", async () => {
