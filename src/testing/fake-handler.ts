@@ -15,7 +15,10 @@ export interface FakeRequest {
   method: string;
   /** Path and query string, e.g. `/v1/finetune_details?finetune_id=a`. */
   path: string;
-  /** The client method of the operation (e.g. `deleteFinetune`), `null` for an unknown route. */
+  /**
+   * The client method of the operation (e.g. `deleteFinetune`), `"sample"` for the download of a
+   * result's image, `null` for an unknown route.
+   */
   operation: string | null;
   /** Parsed JSON body, the text when it is not JSON, `undefined` when there is none. */
   body: unknown;
