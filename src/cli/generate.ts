@@ -135,7 +135,8 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
     });
   }
   const stop = watchStop();
-  const err = (line: string) => io.stderr.write(`bfl-finetune: ${line}\n`);
+  // The task id and the server's reasons are the server's text: no control character reaches the terminal.
+  const err = (line: string) => io.stderr.write(`bfl-finetune: ${printable(line)}\n`);
   let taskId: string | undefined;
   try {
     const task = await submit(client, options, stop.signal);
@@ -175,6 +176,12 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
     }
     if (taskId !== undefined && error instanceof Error && error.name.startsWith("Bfl")) {
       err(waitFailure(error, taskId));
+      return 1;
+    }
+    if (taskId === undefined && lib.submitMayHaveCreated(error)) {
+      err(
+        `${oneLine((error as Error).message)}; the submit may have reached the server: a task may exist and cost credits`,
+      );
       return 1;
     }
     throw error;

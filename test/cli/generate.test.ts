@@ -111,6 +111,16 @@ describe("bfl-finetune generate", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it("an ambiguous submit (sent, no answer): exit 1 saying a task may exist; never sent twice", async () => {
+    fake.scenario("submitFinetuned", "ambiguous");
+    const run = await runHere(["ft", "--prompt", "a cat", "--out", path.join(dir, "never.jpeg")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/the submit may have reached the server: a task may exist and cost credits/);
+    expect(fake.requests.filter((r) => r.operation === "submitFinetuned")).toHaveLength(1);
+    expect(fake.tasks).toHaveLength(1);
+    expect(existsSync(path.join(dir, "never.jpeg"))).toBe(false);
+  });
+
   it("an unknown finetune: exit 1, the server's 404, no task", async () => {
     const run = await generate(["nope", "--prompt", "a cat"]);
     expect(run.code).toBe(1);
