@@ -13,13 +13,14 @@ import { UsageError } from "../src/cli/usage-error.js";
 import type { paths } from "../src/types.js";
 import { type Batch, batchOn, bundleSize, coldStart, compare, timeToFirstAnswer } from "./bench/measure.js";
 import { benchSection, loadNow, withBenchSection } from "./bench/readme.js";
-import { DELETE_PATH, forkServer, startServer } from "./bench/server.js";
+import { DELETE_PATH, forkServer, RESULT_PATH, startServer } from "./bench/server.js";
 import { exitWith } from "./lib/script-io.js";
 
 const HELP = `Usage: npm run bench -- [--json FILE] [--repeats N] [--runs N] [--strict] [--no-readme]
 
 Measures side by side, against loopback node:http servers, what users get from dist/ (npm run
 bench builds it first): per call, the facade (validation on) vs openapi-fetch, 1 and 16 in flight;
+one generate round trip (submit, 3 polls) through generateWithFinetune vs openapi-fetch;
 bundle size vs openapi-fetch alone; CLI cold start vs node -e ""; 200 ids through the CLI
 (--concurrency 8, 50 ms per answer) vs ideal, then against a server that answers 429 whenever 2
 are in flight, with Retry-After: 2 and without, vs the best possible; createFakeBfl() vs Prism's
@@ -98,6 +99,46 @@ async function perCallRows(lib: Lib, repeats: number): Promise<Row[]> {
       });
     }
     return rows;
+  } finally {
+    await server.close();
+  }
+}
+
+const MODEL = "flux-pro-1.1-ultra-finetuned";
+/** The pause before each poll, both sides: the client's own schedule from a 1 ms first interval. */
+const POLL_PAUSES_MS = [1, 1.5, 2.25];
+
+/**
+ * One generate round trip (submit, then get_result until Ready on the third poll) through the
+ * facade vs the same calls through openapi-fetch, with the same pauses; the facade validates each answer.
+ */
+async function generateRow(lib: Lib, repeats: number): Promise<Row> {
+  const server = await forkServer({ pollsUntilReady: POLL_PAUSES_MS.length });
+  const raw = createClient<paths>({ baseUrl: server.url, headers: { "x-key": KEY } });
+  const facade = lib.createBflClient({ apiKey: KEY, baseUrl: server.url });
+  const body = { finetune_id: "my-finetune", prompt: "a photo of TOK" };
+  const viaFacade = async () => (await facade.generateWithFinetune(MODEL, body, { pollIntervalMs: 1 })).status;
+  const viaRaw = async () => {
+    const { data: task } = await raw.POST(`/v1/${MODEL}`, { body });
+    const id = (task as { id: string }).id;
+    for (const pause of POLL_PAUSES_MS) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const { data } = await raw.GET(RESULT_PATH, { params: { query: { id } } });
+      if (data?.status !== "Pending") return data?.status;
+    }
+    throw new Error("raw: the task was not Ready after the expected polls");
+  };
+  try {
+    const [a, b] = [await viaRaw(), await viaFacade()];
+    if (a !== "Ready" || b !== "Ready") throw new Error(`a generate round trip ended ${a} (raw), ${b} (facade)`);
+    const c = await compare([() => viaRaw, () => viaFacade], { inFlight: 1, repeats, roundMs: 200 });
+    return {
+      figure: `generate round trip (submit + ${POLL_PAUSES_MS.length} polls): generateWithFinetune vs openapi-fetch`,
+      sides: `${int(c.opsPerSec[1])} vs ${int(c.opsPerSec[0])} round trips/s`,
+      ratio: x(c.ratio),
+      targets: [atLeast("generateWithFinetune ÷ openapi-fetch round trips/s", c.ratio, 0.9)],
+      raw: c,
+    };
   } finally {
     await server.close();
   }
@@ -269,6 +310,8 @@ async function main(argv: string[]): Promise<number> {
   if (!values["no-readme"]) withBenchSection(readFileSync(readme, "utf8"), "");
   step("per call");
   const rows = await perCallRows(lib, repeats);
+  step("generate round trip");
+  rows.push(await generateRow(lib, repeats));
   step("bundle, tarball, cold start");
   rows.push(await bundleRow(), tarballRow(), coldStartRow());
   step("batches through the CLI (about 20 s)");

@@ -1,5 +1,5 @@
 /**
- * `bfl-finetune`: list, show and delete finetunes from a shell or a CI job.
+ * `bfl-finetune`: list, show, delete and generate with finetunes from a shell or a CI job.
  * Exit codes: 0 success (every id deleted or already gone), 1 something failed or is unknown,
  * 2 usage or configuration error (nothing sent), 130 interrupted (143 after SIGTERM).
  */
@@ -41,6 +41,11 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
         return await listCommand(io, options, await loadLib());
       case "show":
         return await showCommand(io, options, await loadLib());
+      case "generate": {
+        // Its own chunk: the spec's request schemas it checks a body against load only for generate.
+        const { generateCommand } = await import("./cli/generate.js");
+        return await generateCommand(io, options, await loadLib());
+      }
     }
   } catch (error) {
     const err = error as Error;

@@ -1,6 +1,8 @@
 /**
  * The loopback `node:http` server of the bench: `POST /v1/delete_finetune` answered with the
- * spec's 200 example (naming the id sent) after `delayMs`. With `maxInFlight`, a request that
+ * spec's 200 example (naming the id sent) after `delayMs`; a `POST /v1/<model>-finetuned` answered
+ * with a task whose `GET /v1/get_result` is `Pending` until its `pollsUntilReady`-th poll, then
+ * `Ready` (a generate round trip). With `maxInFlight`, a request that
  * arrives while that many are being served gets an immediate 429, with `Retry-After` when given.
  * `forkServer()` runs it in a child process, so that its own work is not billed to the client.
  */
@@ -11,11 +13,14 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const DELETE_PATH = "/v1/delete_finetune";
+export const RESULT_PATH = "/v1/get_result";
 
 export interface ServerOptions {
   delayMs?: number;
   maxInFlight?: number;
   retryAfter?: string | undefined;
+  /** The get_result poll of a task that answers Ready (default 3). */
+  pollsUntilReady?: number;
 }
 
 /** What the server saw; times are `performance.now()` of this process. */
@@ -48,8 +53,14 @@ export async function startServer(options: ServerOptions = {}): Promise<BenchSer
     counts.lastAnswerMs = performance.now();
     res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
   };
+  const tasks = generation(() => origin, options.pollsUntilReady ?? 3);
   const server = http.createServer({ keepAlive: true }, (req, res) => {
     if (counts.requests++ === 0) counts.firstArrivalMs = performance.now();
+    const task = tasks(req);
+    if (task) {
+      req.resume();
+      return req.on("end", () => send(res, 200, task));
+    }
     let text = "";
     req.on("data", (chunk) => {
       text += chunk;
@@ -74,13 +85,35 @@ export async function startServer(options: ServerOptions = {}): Promise<BenchSer
   // Idle sockets between rounds stay open, or reconnects would be billed to the next client.
   server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: origin,
     counts,
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** The answer to a generation call (a submit or a poll), `undefined` for any other request. */
+function generation(origin: () => string, pollsUntilReady: number) {
+  const polls = new Map<string, number>();
+  let next = 0;
+  return (req: http.IncomingMessage): Record<string, unknown> | undefined => {
+    const url = new URL(req.url ?? "/", origin());
+    if (req.method === "POST" && url.pathname.endsWith("-finetuned")) {
+      const id = `task-${next++}`;
+      polls.set(id, 0);
+      return { id, polling_url: `${origin()}${RESULT_PATH}?id=${id}`, cost: 1 };
+    }
+    if (req.method !== "GET" || url.pathname !== RESULT_PATH) return undefined;
+    const id = url.searchParams.get("id") ?? "";
+    const count = (polls.get(id) ?? 0) + 1;
+    polls.set(id, count);
+    if (count < pollsUntilReady) return { id, status: "Pending", result: null, progress: count / pollsUntilReady };
+    polls.delete(id);
+    return { id, status: "Ready", result: { sample: `${origin()}/results/${id}/sample.jpeg` } };
   };
 }
 

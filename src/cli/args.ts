@@ -7,10 +7,14 @@ export const HELP = `Usage: bfl-finetune delete <id...> [options]
        bfl-finetune delete - [options]            (ids on stdin)
        bfl-finetune list [--json]                 (your finetune ids, one per line)
        bfl-finetune show <id> [--json]            (one finetune's details)
+       bfl-finetune generate <id> --prompt TEXT [--model M] [--strength N] [--out FILE] [--json]
 
 Deletes finetunes you created on the Black Forest Labs API. Ids come one per line from a file or
 stdin; blank lines and # comments are skipped, duplicates removed. Ids are read as they come, so
 lists of any length work: bfl-finetune list | grep old- | bfl-finetune delete - --yes
+
+generate submits a paid task with a finetune, waits for it (progress on a terminal), downloads
+the image (its URL gets no key) and prints the file's path.
 
 Options:
   --from-file FILE     Read ids from FILE
@@ -22,6 +26,13 @@ Options:
   --timeout SECONDS    Time allowed per attempt, 0.001 to 2147483 (default 60)
   --max-retries N      Retries per id after the first attempt (default 2)
   --dry-run            List what would be deleted; send nothing
+  --prompt TEXT        generate: what to draw (required)
+  --model M            generate: a finetuned model (default flux-pro-1.1-ultra-finetuned; the
+                       -finetuned suffix may be left out)
+  --strength N         generate: finetune_strength, how much the finetune weighs (server default)
+  --out FILE           generate: where to write the image (default <task id>.<format>); written
+                       whole or not at all
+  --json               generate: print the final result (id, status, result, ...) plus "file"
   -y, --yes            Do not ask for confirmation before deleting several ids
   -h, --help           Show this help
   -v, --version        Show the version
@@ -41,11 +52,13 @@ Environment:
   NO_COLOR             Disable colours
 
 Exit codes:
-  0    every id deleted or already-gone (list, show: success)
-  1    at least one id failed, unknown or not-attempted (list, show: the call failed)
+  0    every id deleted or already-gone (list, show: success; generate: the image is written)
+  1    at least one id failed, unknown or not-attempted (list, show: the call failed; generate:
+       the task was moderated, failed or lost, the image expired, or a call failed)
   2    usage or configuration error; nothing was sent
   130  interrupted (Ctrl+C): in-flight deletes are reported unknown, the rest not-attempted;
-       a second Ctrl+C ends at once (while the rest of the input is read, with the summary)
+       a second Ctrl+C ends at once (while the rest of the input is read, with the summary);
+       generate names the task, which may still finish and cost credits
   143  the same after SIGTERM
 
 Examples:
@@ -55,7 +68,8 @@ Examples:
   cat stale.txt | bfl-finetune delete - --yes
   bfl-finetune delete --from-file stale.txt --dry-run
   bfl-finetune list | grep old- | bfl-finetune delete - --yes
-  bfl-finetune show my-finetune --json`;
+  bfl-finetune show my-finetune --json
+  bfl-finetune generate my-finetune --prompt "a photo of TOK on a beach" --out beach.jpeg`;
 
 /** Options shared by every command that calls the API. */
 export interface ApiOptions {
@@ -85,7 +99,19 @@ export interface ShowOptions extends ApiOptions {
   id: string;
 }
 
-export type CliOptions = DeleteOptions | ListOptions | ShowOptions | { command: "help" | "version" };
+export interface GenerateOptions extends ApiOptions {
+  command: "generate";
+  id: string;
+  prompt: string;
+  /** With its `-finetuned` suffix; checked against the client's models before anything is sent. */
+  model: string;
+  strength: number | undefined;
+  out: string | undefined;
+}
+
+export type CliOptions = DeleteOptions | ListOptions | ShowOptions | GenerateOptions | { command: "help" | "version" };
+
+export const DEFAULT_MODEL = "flux-pro-1.1-ultra-finetuned";
 
 /** The longest delay a Node timer honours; above it Node fires after 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -133,6 +159,7 @@ export function parseCli(argv: string[]): CliOptions {
   const [command, ...rest] = positionals;
   if (command === undefined) throw new UsageError("missing command: try `bfl-finetune delete <id>` or --help");
   if (command !== "delete") refuseDeleteFlags(command, values);
+  if (command !== "generate") refuseGenerateFlags(command, values);
   switch (command) {
     case "delete":
       return deleteOptions(api, values, rest);
@@ -142,8 +169,10 @@ export function parseCli(argv: string[]): CliOptions {
     case "show":
       if (rest.length !== 1) throw new UsageError("show takes exactly one id: bfl-finetune show <id>");
       return { ...api, command: "show", id: checkedId(rest[0] as string) };
+    case "generate":
+      return generateOptions(api, values, rest);
     default:
-      throw new UsageError(`unknown command "${command}": the commands are delete, list and show`);
+      throw new UsageError(`unknown command "${command}": the commands are delete, list, show and generate`);
   }
 }
 
@@ -167,12 +196,44 @@ function deleteOptions(api: ApiOptions, values: ReturnType<typeof parse>["values
   };
 }
 
+function generateOptions(api: ApiOptions, values: ReturnType<typeof parse>["values"], rest: string[]): GenerateOptions {
+  if (rest.length !== 1)
+    throw new UsageError("generate takes exactly one finetune id: bfl-finetune generate <id> --prompt TEXT");
+  const prompt = values.prompt;
+  if (prompt === undefined || prompt.trim() === "") throw new UsageError("generate needs --prompt TEXT (not blank)");
+  const model = values.model ?? DEFAULT_MODEL;
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(model))
+    throw new UsageError(`--model must be a model name like ${DEFAULT_MODEL}, got "${model}"`);
+  const strength = values.strength;
+  if (strength !== undefined && !/^\d+(\.\d+)?$/.test(strength)) {
+    throw new UsageError(`--strength must be a number like 1.2, got "${strength}"`);
+  }
+  if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out FILE is empty");
+  return {
+    ...api,
+    command: "generate",
+    id: checkedId(rest[0] as string),
+    prompt,
+    model: model.endsWith("-finetuned") ? model : `${model}-finetuned`,
+    strength: strength === undefined ? undefined : Number(strength),
+    out: values.out,
+  };
+}
+
+/** Flags that only make sense for generate are refused elsewhere rather than silently ignored. */
+function refuseGenerateFlags(command: string, values: ReturnType<typeof parse>["values"]): void {
+  const given = (["prompt", "model", "strength", "out"] as const).find((flag) => values[flag] !== undefined);
+  if (given !== undefined && (command === "delete" || command === "list" || command === "show")) {
+    throw new UsageError(`--${given} only applies to generate, not ${command}`);
+  }
+}
+
 /** Flags that only make sense for delete are refused elsewhere rather than silently ignored. */
 function refuseDeleteFlags(command: string, values: ReturnType<typeof parse>["values"]): void {
   const given = (["from-file", "concurrency", "ignore-missing", "dry-run", "yes"] as const).filter(
     (flag) => values[flag] !== undefined && values[flag] !== false,
   );
-  if (given.length > 0 && (command === "list" || command === "show")) {
+  if (given.length > 0 && (command === "list" || command === "show" || command === "generate")) {
     throw new UsageError(`--${given[0]} only applies to delete, not ${command}`);
   }
 }
@@ -191,6 +252,10 @@ function parse(argv: string[]) {
       timeout: { type: "string" },
       "max-retries": { type: "string" },
       "dry-run": { type: "boolean", default: false },
+      prompt: { type: "string" },
+      model: { type: "string" },
+      strength: { type: "string" },
+      out: { type: "string" },
       yes: { type: "boolean", short: "y", default: false },
       help: { type: "boolean", short: "h", default: false },
       version: { type: "boolean", short: "v", default: false },

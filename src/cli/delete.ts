@@ -102,8 +102,8 @@ async function sources(io: CliIo, options: DeleteOptions): Promise<IdSources> {
 }
 
 /** Exit codes after a signal, as a shell reports a process it ended: 128 + the signal's number. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-type StopSignal = keyof typeof SIGNAL_EXIT;
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT;
 
 /**
  * Ctrl+C (or SIGTERM: `timeout`, `docker stop`, a cancelled CI job) marks the batch interrupted

@@ -16,7 +16,7 @@ export interface HttpAnswer {
 }
 
 export type Outcome =
-  | { kind: "answer"; status: number; headers: Record<string, string>; body: string }
+  | { kind: "answer"; status: number; headers: Record<string, string>; body: string | Uint8Array<ArrayBuffer> }
   | { kind: "timeout" }
   | { kind: "reset" };
 

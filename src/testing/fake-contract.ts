@@ -61,3 +61,11 @@ export function resolveSchema(schema: Schema): Schema {
   const target = refTarget(schema.$ref, SCHEMAS);
   return target ? resolveSchema(target) : schema;
 }
+
+/** The fields every body `schema` accepts must have (for `anyOf`, those all its branches require). */
+export function requiredFields(schema: Schema): readonly string[] {
+  const resolved = resolveSchema(schema);
+  if (!resolved.anyOf) return resolved.required ?? [];
+  const [first = [], ...rest] = resolved.anyOf.map(requiredFields);
+  return first.filter((field) => rest.every((required) => required.includes(field)));
+}

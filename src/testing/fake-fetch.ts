@@ -19,9 +19,13 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
-/** Settles only when `signal` aborts (no timer: it keeps no process alive). */
+/**
+ * Settles only when `signal` aborts (no timer: it keeps no process alive); at once when it
+ * already has, as it may while the fake read the request.
+ */
 function never(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
+    if (signal.aborted) reject(abortReason(signal));
     signal.addEventListener("abort", () => reject(abortReason(signal)), { once: true });
   });
 }

@@ -4,9 +4,10 @@
  */
 import { REDACTED, redactText, redactValue } from "../redact.js";
 import { defaultDetail, json, type Outcome, toOutcome } from "./fake-answers.js";
-import { findOperation, OPERATIONS, type OperationSpec, resolveSchema } from "./fake-contract.js";
-import { BEHAVIOURS, type Call, type FinetuneStore, type OperationBehaviour } from "./fake-operations.js";
-import type { Behaviour, Scenarios } from "./fake-scenarios.js";
+import { findOperation, OPERATIONS, type OperationSpec, requiredFields } from "./fake-contract.js";
+import { behaviourOf, type Call, type FakeWorld, type OperationBehaviour } from "./fake-operations.js";
+import { type Behaviour, isTaskFate, type Scenarios } from "./fake-scenarios.js";
+import { SAMPLE_OPERATION } from "./fake-tasks.js";
 import { lastValues, type ParsedBody, parseBody, requestIssues } from "./fake-validation.js";
 
 /** A request the fake received, as `fake.requests` lists it. The API key is never in it. */
@@ -14,7 +15,10 @@ export interface FakeRequest {
   method: string;
   /** Path and query string, e.g. `/v1/finetune_details?finetune_id=a`. */
   path: string;
-  /** The client method of the operation (e.g. `deleteFinetune`), `null` for an unknown route. */
+  /**
+   * The client method of the operation (e.g. `deleteFinetune`), `"sample"` for the download of a
+   * result's image, `null` for an unknown route.
+   */
   operation: string | null;
   /** Parsed JSON body, the text when it is not JSON (or not sent as JSON), `undefined` when there is none. */
   body: unknown;
@@ -24,8 +28,7 @@ export interface FakeRequest {
   outcome: number | "timeout" | "reset";
 }
 
-export interface HandlerState {
-  store: FinetuneStore;
+export interface HandlerState extends FakeWorld {
   scenarios: Scenarios;
   requests: FakeRequest[];
   /** The only key accepted; `undefined` accepts any non-empty key. */
@@ -42,9 +45,9 @@ const KEY_HEADERS: ReadonlySet<string> = new Set(
 /** A 200 whose body breaks the operation's 200 schema: a required field left out, else a body that is not JSON. */
 function invalidBody(op: OperationSpec, answer: Outcome): Outcome {
   const schema = op.responses["200"];
-  const required = schema ? resolveSchema(schema).required : undefined;
+  const required = schema ? requiredFields(schema) : undefined;
   if (answer.kind === "answer" && answer.status === 200 && required?.[0] !== undefined) {
-    const body = JSON.parse(answer.body) as Record<string, unknown>;
+    const body = JSON.parse(answer.body as string) as Record<string, unknown>;
     delete body[required[0]];
     return json(200, body);
   }
@@ -91,18 +94,24 @@ function accepted(
   const query = lastValues(new URL(request.url).searchParams);
   const issues = requestIssues(op, query, body);
   if (issues.length > 0) return json(422, { detail: issues });
-  const call: Call = { query, body: body.kind === "json" ? body.value : undefined };
-  const run = () => behaviour.apply(state.store, call);
+  const call: Call = {
+    query,
+    body: body.kind === "json" ? body.value : undefined,
+    origin: new URL(request.url).origin,
+  };
+  const run = () => behaviour.apply(state, call);
   const scenario = state.scenarios.take({
     operationNames: [behaviour.name, op.path, op.operationId],
     id: behaviour.id(call),
+    tasks: behaviour.tasks === true,
   });
+  if (isTaskFate(scenario)) return behaviour.apply(state, { ...call, fate: scenario });
   return scenario === undefined ? run() : play(scenario, run, op);
 }
 
 function route(state: HandlerState, request: Request, pathname: string, body: ParsedBody) {
   const { operation, pathKnown } = findOperation(request.method, pathname);
-  const behaviour = operation ? BEHAVIOURS[operation.path] : undefined;
+  const behaviour = operation ? behaviourOf(operation.method, operation.path) : undefined;
   if (!operation || !behaviour) {
     return {
       name: null,
@@ -110,6 +119,22 @@ function route(state: HandlerState, request: Request, pathname: string, body: Pa
     };
   }
   return { name: behaviour.name, outcome: accepted(state, operation, behaviour, request, body) };
+}
+
+/** A GET of a task's sample: served without any key, as BFL's delivery host does; scenarios target it as "sample". */
+function sample(state: HandlerState, request: Request, pathname: string) {
+  const answer = request.method === "GET" ? state.tasks.sample(pathname) : undefined;
+  if (answer === undefined) return undefined;
+  const scenario = state.scenarios.take({ operationNames: [SAMPLE_OPERATION], id: undefined });
+  const outcome: Outcome =
+    scenario === undefined || isTaskFate(scenario)
+      ? answer
+      : typeof scenario === "object"
+        ? toOutcome(scenario)
+        : scenario === "invalid-body" && answer.kind === "answer"
+          ? { ...answer, body: answer.body.slice(0, 8) }
+          : { kind: scenario === "timeout" ? "timeout" : "reset" };
+  return { name: SAMPLE_OPERATION, outcome };
 }
 
 function record(request: Request, url: URL, body: ParsedBody, name: string | null, outcome: Outcome): FakeRequest {
@@ -134,7 +159,7 @@ function record(request: Request, url: URL, body: ParsedBody, name: string | nul
 export async function handle(state: HandlerState, request: Request): Promise<Outcome> {
   const url = new URL(request.url);
   const body = parseBody(await request.text(), request.headers.get("content-type"));
-  const { name, outcome } = route(state, request, url.pathname, body);
+  const { name, outcome } = sample(state, request, url.pathname) ?? route(state, request, url.pathname, body);
   state.requests.push(record(request, url, body, name, outcome));
   return outcome;
 }

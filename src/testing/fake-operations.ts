@@ -6,23 +6,36 @@
 import { isObject } from "../utils/is-object.js";
 import { json, type Outcome } from "./fake-answers.js";
 import type { OperationSpec } from "./fake-contract.js";
+import { isFinetunedSubmit, submitBehaviour, TASK_BEHAVIOURS, type TaskBook, type TaskFate } from "./fake-tasks.js";
 
 /** The finetunes the fake holds: id -> details, in creation order. */
 export type FinetuneStore = Map<string, Record<string, unknown>>;
+
+/** Everything the fake holds. */
+export interface FakeWorld {
+  store: FinetuneStore;
+  tasks: TaskBook;
+}
 
 /** A request the fake accepted (auth and request schemas checked). */
 export interface Call {
   query: URLSearchParams;
   body: unknown;
+  /** The origin it was sent to (`https://api.us1.bfl.ai`, the listening server's): where task URLs point. */
+  origin: string;
+  /** How a scenario says the task it submits or polls ends. */
+  fate?: TaskFate;
 }
 
 export interface OperationBehaviour {
   /** The client's method for it, also a name for scenarios. */
   name: string;
-  /** The finetune id the call is about, if any. */
+  /** Whether it submits or polls a task (the task scenarios apply to it). */
+  tasks?: boolean;
+  /** The finetune id (a task id, for a poll) the call is about, if any. */
   id(call: Call): string | undefined;
-  /** Applies the call to `store` and returns the answer. */
-  apply(store: FinetuneStore, call: Call): Outcome;
+  /** Applies the call to `world` and returns the answer. */
+  apply(world: FakeWorld, call: Call): Outcome;
 }
 
 const notFound = () => json(404, { detail: "Finetune not found" });
@@ -34,7 +47,7 @@ export const BEHAVIOURS: Readonly<Record<string, OperationBehaviour>> = {
   "/v1/delete_finetune": {
     name: "deleteFinetune",
     id: bodyId,
-    apply(store, call) {
+    apply({ store }, call) {
       const id = bodyId(call) as string;
       if (!store.delete(id)) return notFound();
       return json(200, {
@@ -48,17 +61,23 @@ export const BEHAVIOURS: Readonly<Record<string, OperationBehaviour>> = {
   "/v1/my_finetunes": {
     name: "listFinetunes",
     id: () => undefined,
-    apply: (store) => json(200, { finetunes: [...store.keys()] }),
+    apply: ({ store }) => json(200, { finetunes: [...store.keys()] }),
   },
   "/v1/finetune_details": {
     name: "getFinetuneDetails",
     id: queryId,
-    apply(store, call) {
+    apply({ store }, call) {
       const details = store.get(queryId(call) as string);
       return details ? json(200, { finetune_details: details }) : notFound();
     },
   },
+  ...TASK_BEHAVIOURS,
 };
+
+/** The behaviour of the operation `method path`; `undefined` for one the fake does not know. */
+export function behaviourOf(method: string, path: string): OperationBehaviour | undefined {
+  return isFinetunedSubmit(method, path) ? submitBehaviour(path) : BEHAVIOURS[path];
+}
 
 /**
  * Details for a finetune created without any: the spec's example details of

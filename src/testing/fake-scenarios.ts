@@ -3,6 +3,7 @@
  * calls, taken in the order they were added.
  */
 import type { HttpAnswer } from "./fake-answers.js";
+import { TASK_FATES, type TaskFate } from "./fake-tasks.js";
 
 /**
  * What the fake does instead of its normal answer:
@@ -10,11 +11,18 @@ import type { HttpAnswer } from "./fake-answers.js";
  * - `"timeout"`: never answers; the operation is not applied;
  * - `"reset"`: drops the connection; the operation is not applied;
  * - `"ambiguous"`: applies the operation (a delete deletes), then drops the connection;
- * - `"invalid-body"`: applies the operation, then answers 200 with a body that breaks the spec.
+ * - `"invalid-body"`: applies the operation, then answers 200 with a body that breaks the spec;
+ * - a task's end, for a finetuned submit (the task it creates ends so when it would be Ready) or
+ *   a `getResult` poll (the task ends so now): `"moderated"` (Content Moderated),
+ *   `"request-moderated"`, `"error"`, `"not-found"` (the task is lost). Other calls pass it by.
  */
-export type Behaviour = HttpAnswer | "timeout" | "reset" | "ambiguous" | "invalid-body";
+export type Behaviour = HttpAnswer | "timeout" | "reset" | "ambiguous" | "invalid-body" | TaskFate;
 
-/** Whom a scenario is for: a finetune id, or an operation (its client method name, path or operationId). */
+/** Whether `behaviour` is a task's end rather than an answer. */
+export const isTaskFate = (behaviour: Behaviour | undefined): behaviour is TaskFate =>
+  typeof behaviour === "string" && TASK_FATES.has(behaviour);
+
+/** Whom a scenario is for: a finetune id (or a task id, for its polls), or an operation (its client method name, path or operationId). */
 export type ScenarioTarget = string | { id: string } | { operation: string };
 
 export interface ScenarioOptions {
@@ -27,6 +35,8 @@ export interface CallInfo {
   /** Names that designate its operation: method name, path, operationId. */
   operationNames: readonly string[];
   id: string | undefined;
+  /** Whether it submits or polls a task, so that a task's end applies to it. */
+  tasks?: boolean;
 }
 
 interface Entry {
@@ -35,7 +45,7 @@ interface Entry {
   left: number;
 }
 
-const NAMED = new Set(["timeout", "reset", "ambiguous", "invalid-body"]);
+const NAMED = new Set(["timeout", "reset", "ambiguous", "invalid-body", ...TASK_FATES]);
 
 function checkBehaviour(behaviour: Behaviour): void {
   if (typeof behaviour === "string") {
@@ -49,7 +59,7 @@ function checkBehaviour(behaviour: Behaviour): void {
     return;
   }
   throw new TypeError(
-    `scenario: behaviour must be { status, body?, headers? }, "timeout", "reset", "ambiguous" or "invalid-body", got ${JSON.stringify(behaviour)}`,
+    `scenario: behaviour must be { status, body?, headers? }, "timeout", "reset", "ambiguous", "invalid-body", or a task's end (${[...TASK_FATES].join(", ")}), got ${JSON.stringify(behaviour)}`,
   );
 }
 
@@ -95,8 +105,10 @@ export class Scenarios {
 
   /** The behaviour for this call, counting it; `undefined` when no scenario applies. */
   take(call: CallInfo): Behaviour | undefined {
-    const index = this.#entries.findIndex((entry) =>
-      "id" in entry.target ? entry.target.id === call.id : call.operationNames.includes(entry.target.operation),
+    const index = this.#entries.findIndex(
+      (entry) =>
+        (call.tasks === true || !isTaskFate(entry.behaviour)) &&
+        ("id" in entry.target ? entry.target.id === call.id : call.operationNames.includes(entry.target.operation)),
     );
     const entry = this.#entries[index];
     if (!entry) return undefined;

@@ -12,5 +12,6 @@ export type { FakeFetch } from "./fake-fetch.js";
 export type { FakeRequest } from "./fake-handler.js";
 export type { FakeServer } from "./fake-listen.js";
 export type { Behaviour, ScenarioOptions, ScenarioTarget } from "./fake-scenarios.js";
+export type { FakeTask, TaskFate } from "./fake-tasks.js";
 export { type MockServerOptions, startMockServer } from "./mock-server.js";
 export { type PrismServer, startPrism } from "./prism.js";

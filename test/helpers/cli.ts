@@ -1,7 +1,7 @@
 /** Runs the built CLI (dist/cli.js) as a child process, as users run it. */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { type LiveNode, type Run, runNode, startNode } from "./run.js";
+import { type LiveNode, type NodeOptions, type Run, runNode, startNode } from "./run.js";
 
 export const CLI = path.resolve("dist/cli.js");
 
@@ -10,7 +10,7 @@ function built(): string {
   return CLI;
 }
 
-export function runCli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
+export function runCli(args: string[], options: NodeOptions = {}): Promise<Run> {
   return runNode([built(), ...args], options);
 }
 
@@ -18,6 +18,6 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
 export type LiveCli = LiveNode;
 
 /** Starts the CLI without waiting for it; stdin is left open unless `input` is given. */
-export function startCli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): LiveCli {
+export function startCli(args: string[], options: NodeOptions = {}): LiveCli {
   return startNode([built(), ...args], options);
 }

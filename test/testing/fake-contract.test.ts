@@ -6,15 +6,26 @@
  */
 import { describe, expect, it } from "vitest";
 import { OPERATIONS, type OperationSpec, SCHEMAS } from "../../src/testing/fake-contract.js";
-import { BEHAVIOURS } from "../../src/testing/fake-operations.js";
+import { behaviourOf } from "../../src/testing/fake-operations.js";
+import { isFinetunedSubmit } from "../../src/testing/fake-tasks.js";
 import { createFakeBfl, type FakeBfl } from "../../src/testing/index.js";
 import { validate } from "../../src/validate.js";
+import { validBody } from "../helpers/spec-requests.js";
 
 /** A valid request for each operation about finetune `id`; an operation missing here fails the test. */
 const VALID: Record<string, (id: string) => { query: string; body?: unknown }> = {
   "/v1/delete_finetune": (id) => ({ query: "", body: { finetune_id: id } }),
   "/v1/my_finetunes": () => ({ query: "" }),
   "/v1/finetune_details": (id) => ({ query: `?finetune_id=${id}` }),
+  "/v1/get_result": (id) => ({ query: `?id=${id}` }),
+  "/v1/credits": () => ({ query: "" }),
+  // Every finetuned generation, whatever models the spec holds: a body built from its schema.
+  ...Object.fromEntries(
+    OPERATIONS.filter((op) => isFinetunedSubmit(op.method, op.path)).map((op) => [
+      op.path,
+      (id: string) => ({ query: "", body: validBody(op, id) }),
+    ]),
+  ),
 };
 
 async function send(fake: FakeBfl, op: OperationSpec, request: { query: string; body?: unknown }, key = "k") {
@@ -36,7 +47,7 @@ function conformance(op: OperationSpec, status: number, body: unknown): unknown[
 
 describe.each(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op] as const))("%s", (_, op) => {
   it("has a behaviour in the fake and a valid request in this test", () => {
-    expect(BEHAVIOURS[op.path]).toBeDefined();
+    expect(behaviourOf(op.method, op.path)).toBeDefined();
     expect(VALID[op.path]).toBeDefined();
   });
 

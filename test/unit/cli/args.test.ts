@@ -36,6 +36,46 @@ describe("parseCli", () => {
     expect(() => parseCli(["show", "a", "b"])).toThrow("show takes exactly one id");
     expect(() => parseCli(["show", "a", "--dry-run"])).toThrow("--dry-run only applies to delete");
   });
+
+  it("generate: id, prompt, model with or without its -finetuned suffix, strength, out", () => {
+    expect(parseCli(["generate", "acme/lora", "--prompt", "a cat"])).toEqual({
+      command: "generate",
+      id: "acme/lora",
+      prompt: "a cat",
+      model: "flux-pro-1.1-ultra-finetuned",
+      strength: undefined,
+      out: undefined,
+      json: false,
+      baseUrl: undefined,
+      timeoutMs: undefined,
+      maxRetries: undefined,
+    });
+    const options = ["--model", "flux-pro-1.0-fill", "--strength", "0.5", "--out", "x.png", "--json"];
+    expect(parseCli(["generate", "ft", "--prompt", "p", ...options])).toMatchObject({
+      model: "flux-pro-1.0-fill-finetuned",
+      strength: 0.5,
+      out: "x.png",
+      json: true,
+    });
+    expect(parseCli(["generate", "ft", "--prompt", "p", "--model", "m-finetuned"])).toMatchObject({
+      model: "m-finetuned",
+    });
+  });
+
+  it("generate refuses bad usage before anything is sent", () => {
+    expect(() => parseCli(["generate", "ft"])).toThrow("--prompt");
+    expect(() => parseCli(["generate", "ft", "--prompt", " "])).toThrow("--prompt");
+    expect(() => parseCli(["generate", "a", "b", "--prompt", "p"])).toThrow("exactly one finetune id");
+    expect(() => parseCli(["generate", " ", "--prompt", "p"])).toThrow("empty");
+    for (const bad of ["", "-1", "1e3", "one", "1."]) {
+      expect(() => parseCli(["generate", "ft", "--prompt", "p", `--strength=${bad}`]), bad).toThrow("--strength");
+    }
+    expect(() => parseCli(["generate", "ft", "--prompt", "p", "--model", "../x"])).toThrow("--model");
+    expect(() => parseCli(["generate", "ft", "--prompt", "p", "--out", ""])).toThrow("--out");
+    expect(() => parseCli(["generate", "ft", "--prompt", "p", "--yes"])).toThrow("--yes only applies to delete");
+    expect(() => parseCli(["show", "ft", "--prompt", "p"])).toThrow("--prompt only applies to generate");
+    expect(() => parseCli(["delete", "ft", "--out", "x"])).toThrow("--out only applies to generate");
+  });
 });
 
 describe("list items", () => {
