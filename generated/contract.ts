@@ -664,6 +664,9 @@ export const errorResponses = {
       "403": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
       },
@@ -706,6 +709,9 @@ export const errorResponses = {
       "403": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
       },
@@ -720,6 +726,9 @@ export const errorResponses = {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
       "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "404": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
       "422": {
@@ -738,6 +747,9 @@ export const errorResponses = {
       "403": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
       },
@@ -752,6 +764,9 @@ export const errorResponses = {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
       "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "404": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
       "422": {
@@ -770,6 +785,9 @@ export const errorResponses = {
       "403": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
       },
@@ -786,6 +804,9 @@ export const errorResponses = {
       "403": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
+      "404": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
       "422": {
         "$ref": "#/components/schemas/HTTPValidationError"
       },
@@ -800,6 +821,9 @@ export const errorResponses = {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
       "403": {
+        "$ref": "#/components/schemas/BflErrorDetail"
+      },
+      "404": {
         "$ref": "#/components/schemas/BflErrorDetail"
       },
       "422": {
@@ -911,6 +935,9 @@ export const examples = {
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
       },
+      "404": {
+        "detail": "Finetune not found"
+      },
       "422": {
         "detail": [
           {
@@ -987,6 +1014,9 @@ export const examples = {
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
       },
+      "404": {
+        "detail": "Finetune not found"
+      },
       "422": {
         "detail": [
           {
@@ -1015,6 +1045,9 @@ export const examples = {
       },
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
+      },
+      "404": {
+        "detail": "Finetune not found"
       },
       "422": {
         "detail": [
@@ -1045,6 +1078,9 @@ export const examples = {
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
       },
+      "404": {
+        "detail": "Finetune not found"
+      },
       "422": {
         "detail": [
           {
@@ -1073,6 +1109,9 @@ export const examples = {
       },
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
+      },
+      "404": {
+        "detail": "Finetune not found"
       },
       "422": {
         "detail": [
@@ -1103,6 +1142,9 @@ export const examples = {
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
       },
+      "404": {
+        "detail": "Finetune not found"
+      },
       "422": {
         "detail": [
           {
@@ -1132,6 +1174,9 @@ export const examples = {
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
       },
+      "404": {
+        "detail": "Finetune not found"
+      },
       "422": {
         "detail": [
           {
@@ -1160,6 +1205,9 @@ export const examples = {
       },
       "403": {
         "detail": "Not authenticated - Invalid Authentication"
+      },
+      "404": {
+        "detail": "Finetune not found"
       },
       "422": {
         "detail": [

@@ -830,6 +830,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -924,6 +925,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -960,6 +962,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -996,6 +999,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1032,6 +1036,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1068,6 +1073,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1104,6 +1110,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1140,6 +1147,7 @@ export interface operations {
             };
             402: components["responses"]["BflInsufficientCredits"];
             403: components["responses"]["BflNotAuthenticated"];
+            404: components["responses"]["BflFinetuneNotFound"];
             /** @description Validation Error */
             422: {
                 headers: {

@@ -8,7 +8,7 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prettyJson, replaceFiles } from "./lib/atomic-write.ts";
-import { COVERED_OPERATIONS, operationName } from "./lib/covered-operations.ts";
+import { COVERED_OPERATIONS, operationName, UPSTREAM_OPERATIONS } from "./lib/covered-operations.ts";
 import { buildEffectiveSpec, cutTo, type Overlay } from "./lib/effective-spec.ts";
 import { eachOperation } from "./lib/openapi-operations.ts";
 import { overlayConflicts } from "./lib/overlay-conflicts.ts";
@@ -233,7 +233,9 @@ export async function checkPull(options: PullOptions, io: ScriptIo): Promise<Che
     if (error.message.endsWith(`${OVERLAY_FILE}: no such file`)) return NO_OVERLAY;
     throw error;
   });
-  const built = await buildEffectiveSpec(parsed, overlay, path.join(options.outDir, OVERLAY_FILE)).then(
+  // Without our overlay (a first pull into a new folder) the operations it adds cannot be there yet.
+  const covered = overlay === NO_OVERLAY ? UPSTREAM_OPERATIONS : COVERED_OPERATIONS;
+  const built = await buildEffectiveSpec(parsed, overlay, path.join(options.outDir, OVERLAY_FILE), covered).then(
     (doc) => ({ doc }),
     (error: Error) => ({ error }),
   );

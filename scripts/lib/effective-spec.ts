@@ -64,8 +64,8 @@ function assertRefsResolve(doc: Doc, node: unknown = doc): void {
   for (const value of Object.values(node)) assertRefsResolve(doc, value);
 }
 
-/** `doc` reduced to the covered operations; throws when one of them is missing. */
-export async function cutToCovered(doc: Doc, covered: readonly CoveredOperation[] = COVERED_OPERATIONS): Promise<Doc> {
+/** Throws, naming them, when `doc` lacks any of `covered`. */
+function assertHasOperations(doc: Doc, covered: readonly CoveredOperation[]): void {
   const all = [...eachOperation(doc)];
   const missing = covered.filter((c) => !all.some((op) => op.path === c.path && op.method === c.method));
   if (missing.length > 0) {
@@ -73,6 +73,11 @@ export async function cutToCovered(doc: Doc, covered: readonly CoveredOperation[
       `${operationName(op)}${op.from === "overlay" ? " (the overlay adds it)" : ""}`;
     throw new SpecError(`the document lacks ${missing.map(name).join(", ")}`);
   }
+}
+
+/** `doc` reduced to the covered operations; throws when one of them is missing. */
+export async function cutToCovered(doc: Doc, covered: readonly CoveredOperation[] = COVERED_OPERATIONS): Promise<Doc> {
+  assertHasOperations(doc, covered);
   return cutTo(doc, covered);
 }
 
@@ -140,6 +145,11 @@ export async function buildEffectiveSpec(
   overlayName: string,
   covered: readonly CoveredOperation[] = COVERED_OPERATIONS,
 ): Promise<Doc> {
+  // A lost covered operation is named as such, before the overlay actions aimed at it fail.
+  assertHasOperations(
+    pulled,
+    covered.filter((op) => op.from !== "overlay"),
+  );
   assertOverlayAdditionsNew(pulled, overlayName, covered);
   return cutToCovered(await applyOverlay(pulled, overlay, overlayName), covered);
 }
