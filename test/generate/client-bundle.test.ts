@@ -2,12 +2,13 @@
  * The client's bundle (the bench's esbuild call on src/index.ts) holds the client's part of
  * generated/contract.ts and none of the fake's: no request schemas, operationIds, error-only
  * components or examples. A reader of the contract that pulls one of those into the client
- * fails here, before the bench's bundle row grows.
+ * fails here, before the bench's bundle row grows. And `createBflClient`'s bundle is no bigger
+ * than ky's (a whole HTTP client) on either count, both bundled here by the bench's own function.
  */
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { examples, requests, responseSchemas, schemas } from "../../generated/contract.js";
-import { bundle } from "../../scripts/bench/measure.js";
+import { bundle, clientVsKy } from "../../scripts/bench/measure.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let code = "";
@@ -52,5 +53,14 @@ describe("the client's bundle", () => {
     expect(ids.length).toBeGreaterThan(0);
     expect(exampleText.length).toBeGreaterThan(0);
     for (const text of [...ids, ...exampleText]) expect(holds(text), text).toBe(false);
+  });
+});
+
+describe("createBflClient's bundle", () => {
+  it("is no bigger than ky's, minified and gzipped", async () => {
+    const { client, ky } = await clientVsKy(root);
+    expect(ky.min).toBeGreaterThan(0);
+    expect(client.min, "minified bytes").toBeLessThanOrEqual(ky.min);
+    expect(client.gzip, "gzip bytes").toBeLessThanOrEqual(ky.gzip);
   });
 });
