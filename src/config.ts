@@ -256,22 +256,24 @@ export function clientSettings(options: BflClientOptions): ClientSettings {
 /** A call's own settings: what it overrides of the client's, checked, and its signal and headers. */
 export interface CallSettings {
   signal: AbortSignal | undefined;
+  /** For a call, each attempt's; for a wait for a task, the whole wait's. */
   timeoutMs: number | undefined;
+  /** A wait's first pause between polls. */
+  pollIntervalMs: number | undefined;
   maxRetries: number | undefined;
   headers: Record<string, string> | undefined;
 }
 
-/** The settings of one call, checked before anything is sent. */
-export function callSettings(options: RequestOptions): CallSettings {
-  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
-  const { signal, timeoutMs, maxRetries } = options;
-  const settings = {
+/** The settings of one call (or of one wait for a task), checked before anything is sent. */
+export function callSettings(options: RequestOptions & { pollIntervalMs?: number }): CallSettings {
+  if (!isObject(options)) refuse("options must be an object");
+  const { signal, timeoutMs, maxRetries, pollIntervalMs } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) refuse("signal must be an AbortSignal");
+  return {
+    signal,
     timeoutMs: timeoutMs === undefined ? undefined : checkDelay("timeoutMs", timeoutMs, 1),
+    pollIntervalMs: pollIntervalMs === undefined ? undefined : checkDelay("pollIntervalMs", pollIntervalMs, 1),
     maxRetries: maxRetries === undefined ? undefined : checkCount("maxRetries", maxRetries, 0, MAX_RETRIES),
     headers: checkHeaders("headers", options.headers),
   };
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new BflConfigurationError("signal must be an AbortSignal");
-  }
-  return { ...settings, signal };
 }

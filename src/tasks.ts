@@ -84,6 +84,15 @@ export function pollDelay(n: number, first: number): number {
   return Math.min(first * POLL_GROWTH ** (n - 1), Math.max(first, MAX_POLL_INTERVAL_MS));
 }
 
+/** `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything is sent. */
+export function nonBlank(value: unknown, name: string): string {
+  if (typeof value !== "string" || !value.trim()) {
+    const got = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
+    throw new TypeError(`${name} must be a non-blank string, got ${got}`);
+  }
+  return value;
+}
+
 /** Checks a model name before anything is sent: a `-finetuned` operation the spec has. */
 export function checkModel(model: unknown, known: (path: string) => boolean): string {
   if (typeof model !== "string" || !model.endsWith("-finetuned") || !known(`/v1/${model}`)) {
@@ -94,22 +103,14 @@ export function checkModel(model: unknown, known: (path: string) => boolean): st
 
 /** Checks a submit body before anything is sent: an object with a non-blank `finetune_id`. */
 export function checkSubmitBody(body: unknown): void {
-  if (!isObject(body) || Array.isArray(body)) throw new TypeError("body must be an object (the model's request body)");
-  const id = body.finetune_id;
-  if (typeof id !== "string" || id.trim() === "") {
-    throw new TypeError(`body.finetune_id must be a non-blank string, got ${id === undefined ? "none" : typeof id}`);
-  }
+  nonBlank(isObject(body) ? body.finetune_id : undefined, "body.finetune_id (of an object body)");
 }
 
-/** Checks a task to follow before anything is sent. */
+/** Checks a task to follow before anything is sent: an `id`, and a `polling_url` string or none. */
 export function checkTask(task: unknown): TaskRef {
-  if (!isObject(task) || typeof task.id !== "string" || task.id.trim() === "") {
-    throw new TypeError("task must be a submit answer, or an object with a non-blank id");
-  }
-  if (task.polling_url !== undefined && task.polling_url !== null && typeof task.polling_url !== "string") {
-    throw new TypeError("task.polling_url must be a string when given");
-  }
-  return { id: task.id, polling_url: typeof task.polling_url === "string" ? task.polling_url : undefined };
+  const { id, polling_url } = isObject(task) ? task : {};
+  if (polling_url != null && typeof polling_url !== "string") throw new TypeError("task.polling_url must be a string");
+  return { id: nonBlank(id, "task.id"), polling_url: polling_url ?? undefined };
 }
 
 /**
@@ -187,7 +188,7 @@ function asTaskError(error: unknown, taskId: string): unknown {
 export async function waitForTask(
   task: TaskRef,
   poll: (signal: AbortSignal) => Promise<ResultResponse>,
-  options: Required<Pick<WaitOptions, "pollIntervalMs">> & Omit<WaitOptions, "pollIntervalMs">,
+  options: { signal: AbortSignal | undefined; pollIntervalMs: number; timeoutMs: number | undefined },
   redact: (value: unknown) => unknown,
 ): Promise<ReadyResult> {
   const { signal, pollIntervalMs, timeoutMs } = options;
