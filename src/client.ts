@@ -265,7 +265,10 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       const { headers, onSubmitted, ...waitOptions } = options;
       callSettings(options);
       const { signal } = waitOptions;
-      const task = await submitFinetuned(model, body, { ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) });
+      const task = await submitFinetuned(model, body, {
+        ...(signal ? { signal } : {}),
+        ...(headers ? { headers } : {}),
+      });
       onSubmitted?.(task);
       return waitForResult(task, waitOptions);
     },
