@@ -263,8 +263,9 @@ export class BflTaskError extends BflError {
   declare readonly details: unknown;
 
   constructor(init: TaskErrorInit) {
-    const said = taskDetailsText(init.details);
-    super(`Task ${init.taskId} ended with status ${init.taskStatus}${said ? `: ${said}` : ""}`, init);
+    // `details` as sent, on one line and cut (the key is redacted before).
+    const said = init.details == null ? "" : `: ${truncate(JSON.stringify(init.details))}`;
+    super(`Task ${init.taskId} ended with status ${init.taskStatus}${said}`, init);
     this.taskId = init.taskId;
     this.taskStatus = init.taskStatus;
     this.details = init.details;
@@ -274,19 +275,7 @@ export class BflTaskError extends BflError {
 /** A task refused by moderation: `Request Moderated` (the prompt or input) or `Content Moderated` (the image). */
 export class BflModerationError extends BflTaskError {}
 
-/** `details` as one short line for a message: its values, lists joined (the key is redacted before). */
-function taskDetailsText(details: unknown): string {
-  if (details === null || details === undefined) return "";
-  const text = isObject(details)
-    ? Object.entries(details)
-        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "string" ? v : JSON.stringify(v)}`)
-        .join("; ")
-    : JSON.stringify(details);
-  return truncate(text.replace(/\s+/g, " "));
-}
-
-const AUTH_HINT =
-  "check that BFL_API_KEY (or the apiKey option) holds a valid key for this API region; the key itself is never logged";
+const AUTH_HINT = "check that BFL_API_KEY (or the apiKey option) is a valid key for this API region";
 
 function apiErrorMessage(init: ApiErrorInit, explanation?: string): string {
   const detail = isObject(init.body) && typeof init.body.detail === "string" ? truncate(init.body.detail) : undefined;

@@ -126,14 +126,16 @@ export function pollingTarget(task: TaskRef, baseUrl: string): string | undefine
   try {
     url = new URL(task.polling_url);
   } catch {
-    throw new BflResponseValidationError(200, task, [{ path: "polling_url", message: "not an absolute URL" }]);
+    throw invalid(task, "polling_url", "not an absolute URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new BflResponseValidationError(200, task, [{ path: "polling_url", message: `not an http(s) URL` }]);
-  }
+  if (!/^https?:$/.test(url.protocol)) throw invalid(task, "polling_url", "not an http(s) URL");
   if (isUnderBase(url.href, baseUrl)) return url.href;
   return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
 }
+
+/** A 2xx answer (the submit's or a poll's) that breaks the spec at `path`. */
+const invalid = (answer: unknown, path: string, message: string) =>
+  new BflResponseValidationError(200, answer, [{ path, message }]);
 
 /**
  * The answer for a terminal status, or `undefined` while `Pending`. An error holds the answer
@@ -148,9 +150,7 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   const { status, details = null } = result;
   switch (status) {
     case "Ready":
-      throw new BflResponseValidationError(200, result, [
-        { path: "result.sample", message: "a Ready task has no sample URL" },
-      ]);
+      throw invalid(result, "result.sample", "a Ready task has no sample URL");
     case "Request Moderated":
     case "Content Moderated":
       throw new BflModerationError({ taskId, taskStatus: status, details });
@@ -166,9 +166,7 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
         details,
       });
     default:
-      throw new BflResponseValidationError(200, result, [
-        { path: "status", message: `unknown task status ${JSON.stringify(status)}` },
-      ]);
+      throw invalid(result, "status", `unknown task status ${JSON.stringify(status)}`);
   }
 }
 
@@ -202,10 +200,10 @@ export async function waitForTask(
           attempts: polls,
           cause,
         })
-      : new BflAbortError(
-          `Stopped waiting for task ${task.id} (last status: ${last}): the caller's signal aborted; the task goes on`,
-          { attempts: polls, cause: signal?.reason },
-        );
+      : new BflAbortError(`Stopped waiting for task ${task.id} (last status: ${last}): aborted; the task goes on`, {
+          attempts: polls,
+          cause: signal?.reason,
+        });
   try {
     for (;;) {
       await delay(pollDelay(polls + 1, pollIntervalMs), wait.signal, stopped);
