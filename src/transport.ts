@@ -87,7 +87,6 @@ async function readBody(answer: Response): Promise<ArrayBuffer> {
   return new Blob(chunks).arrayBuffer();
 }
 
-
 export type Transport = (request: Request, call?: CallOptions, record?: CallRecord) => Promise<Response>;
 
 /** One call as its attempts see it: what to send, its limits, and what it has learned so far. */
