@@ -72,8 +72,9 @@ function check(schema: Schema, value: unknown, path: string, components: Compone
   if (schema.anyOf && !schema.anyOf.some((sub) => validate(sub, value, components).length === 0)) {
     add("matches none of the allowed shapes");
   }
-  if (type === "array" && schema.items) {
-    for (const [i, item] of (value as unknown[]).entries()) check(schema.items, item, join(path, i), components, issues);
+  const { items } = schema;
+  if (type === "array" && items) {
+    for (const [i, item] of (value as unknown[]).entries()) check(items, item, join(path, i), components, issues);
   }
   if (type === "object") checkObject(schema, value as Record<string, unknown>, path, components, issues);
 }
