@@ -173,9 +173,8 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
 /** A get_result that answered 404 is the task's: the same answer, with the task id. */
 function asTaskError(error: unknown, taskId: string): unknown {
   if (!(error instanceof BflNotFoundError) || error instanceof BflTaskNotFoundError) return error;
-  const { status, headers, body, attempts, afterAmbiguousAttempt, sentWithoutAnswer } = error;
-  const facts = { attempts, afterAmbiguousAttempt, sentWithoutAnswer, cause: error };
-  return new BflTaskNotFoundError({ status, statusText: "Not Found", headers, body, taskId, details: null, ...facts });
+  // The error's own fields: its status, headers, body and facts (attempts, ...).
+  return new BflTaskNotFoundError({ ...error, statusText: "Not Found", taskId, details: null, cause: error });
 }
 
 /**
