@@ -7,8 +7,8 @@
 import openapiFetch, { type Client } from "openapi-fetch";
 import { responseSchemas, responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
-import { type BflClientOptions, callSettings, checkDelay, clientSettings, type RequestOptions } from "./config.js";
-import { abortError, BflConfigurationError, BflResponseValidationError, truncate } from "./errors.js";
+import { type BflClientOptions, callSettings, clientSettings, type RequestOptions } from "./config.js";
+import { abortError, BflResponseValidationError, truncate } from "./errors.js";
 import { RateLimitGate } from "./rate-limit.js";
 import { redactText, redactValue } from "./redact.js";
 import {
@@ -19,6 +19,7 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   type FinetunedInput,
   type FinetunedModel,
+  nonBlank,
   pollingTarget,
   type ReadyResult,
   type ResultResponse,
@@ -122,34 +123,12 @@ export interface GenerateOptions<M extends FinetunedModel = FinetunedModel> exte
   onSubmitted?: (task: SubmitResponse<M>) => void;
 }
 
-function checkedId(finetuneId: unknown, name = "finetuneId"): string {
-  if (typeof finetuneId !== "string") {
-    throw new TypeError(`${name} must be a string, got ${finetuneId === null ? "null" : typeof finetuneId}`);
-  }
-  if (finetuneId.trim() === "") throw new TypeError(`${name} must not be empty or only whitespace`);
-  return finetuneId;
-}
-
 /** What the facade hands each openapi-fetch call: its own parsing and the per-call transport. */
 type CallInit = {
   parseAs: "text";
   fetch: (request: Request) => Promise<Response>;
   headers?: Record<string, string>;
 };
-
-/** The wait's options, checked before anything is sent. */
-function waitSettings(options: WaitOptions) {
-  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
-  const { signal, pollIntervalMs, timeoutMs } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new BflConfigurationError("signal must be an AbortSignal");
-  }
-  return {
-    ...(signal === undefined ? {} : { signal }),
-    pollIntervalMs: checkDelay("pollIntervalMs", pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, 1),
-    ...(timeoutMs === undefined ? {} : { timeoutMs: checkDelay("timeoutMs", timeoutMs, 1) }),
-  };
-}
 
 /**
  * `raw` with each call's `signal` handed to the transport out of band, as the facade does: inside
@@ -219,7 +198,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
   }
 
   async function getResult(id: string, options: RequestOptions = {}): Promise<ResultResponse> {
-    const taskId = checkedId(id, "id");
+    const taskId = nonBlank(id, "id");
     return call("/v1/get_result", "get", options, (init) =>
       raw.GET("/v1/get_result", { ...init, params: { query: { id: taskId } } }),
     );
@@ -239,7 +218,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
 
   async function waitForResult(task: TaskRef, options: WaitOptions = {}): Promise<ReadyResult> {
     const ref = checkTask(task);
-    const wait = waitSettings(options);
+    const { signal, timeoutMs, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = callSettings(options);
     const target = pollingTarget(ref, baseUrl);
     return waitForTask(
       ref,
@@ -247,7 +226,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
         target === undefined
           ? getResult(ref.id, { signal })
           : call("/v1/get_result", "get", { signal }, (init) => getUrl(target, init)),
-      wait,
+      { signal, timeoutMs, pollIntervalMs },
       (value) => redactValue(value, apiKey),
     );
   }
@@ -269,7 +248,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
 
   return {
     deleteFinetune: async (finetuneId, options = {}) => {
-      const finetune_id = checkedId(finetuneId);
+      const finetune_id = nonBlank(finetuneId, "finetuneId");
       return call("/v1/delete_finetune", "post", options, (init) =>
         raw.POST("/v1/delete_finetune", { ...init, body: { finetune_id } }),
       );
@@ -277,7 +256,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     listFinetunes: async (options = {}) =>
       call("/v1/my_finetunes", "get", options, (init) => raw.GET("/v1/my_finetunes", init)),
     getFinetuneDetails: async (finetuneId, options = {}) => {
-      const finetune_id = checkedId(finetuneId);
+      const finetune_id = nonBlank(finetuneId, "finetuneId");
       return call("/v1/finetune_details", "get", options, (init) =>
         raw.GET("/v1/finetune_details", { ...init, params: { query: { finetune_id } } }),
       );
@@ -285,12 +264,12 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     submitFinetuned,
     waitForResult,
     generateWithFinetune: async (model, body, options = {}) => {
-      const { headers: callHeaders, onSubmitted, ...waitOptions } = options;
-      waitSettings(waitOptions);
+      const { headers, onSubmitted, ...waitOptions } = options;
+      callSettings(options);
       const { signal } = waitOptions;
       const task = await submitFinetuned(model, body, {
         ...(signal ? { signal } : {}),
-        ...(callHeaders ? { headers: callHeaders } : {}),
+        ...(headers ? { headers } : {}),
       });
       onSubmitted?.(task);
       return waitForResult(task, waitOptions);

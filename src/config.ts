@@ -9,6 +9,7 @@ import { servers } from "../generated/contract.js";
 import { BflConfigurationError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { type BackoffOptions, DEFAULT_BACKOFF, type RetryPolicy } from "./retry.js";
+import { isObject } from "./utils/is-object.js";
 
 /** The spec's server for the finetune endpoints: the default, never typed twice. */
 export const SPEC_SERVER_URL: string = servers["/v1/delete_finetune"].post[0];
@@ -44,25 +45,23 @@ export function readEnv(name: string, env?: Env): string | undefined {
   return value ? value : undefined;
 }
 
+/** A {@link BflConfigurationError}: one way to say "this option cannot work", nothing sent. */
+const refuse = (message: string): never => {
+  throw new BflConfigurationError(message);
+};
+
 /** The key from the option or `BFL_API_KEY`; throws when there is none or it cannot be a header. */
 export function resolveApiKey(apiKey: string | undefined, env?: Env): string {
-  if (apiKey !== undefined && typeof apiKey !== "string") throw new BflConfigurationError("apiKey must be a string");
   // An empty option is a bug upstream (an unset variable), not a request for BFL_API_KEY: that
   // may be another account's key.
-  if (apiKey !== undefined && apiKey.trim() === "") {
-    throw new BflConfigurationError("apiKey is empty: pass a key, or leave the option out to use BFL_API_KEY");
+  if (apiKey !== undefined && (typeof apiKey !== "string" || !apiKey.trim())) {
+    refuse("apiKey is empty or not a string: pass a key, or leave the option out to use BFL_API_KEY");
   }
   const key = apiKey?.trim() ?? readEnv("BFL_API_KEY", env);
-  if (!key) {
-    throw new BflConfigurationError(
-      "No BFL API key: set the BFL_API_KEY environment variable or pass the apiKey option to createBflClient()",
-    );
-  }
+  if (!key) refuse("No BFL API key: set the BFL_API_KEY environment variable or pass the apiKey option");
   // The key itself is never put in a message.
-  if (!/^[\x21-\x7e]+$/.test(key)) {
-    throw new BflConfigurationError("The BFL API key holds characters that cannot be sent in the x-key header");
-  }
-  return key;
+  if (!/^[\x21-\x7e]+$/.test(key as string)) refuse("The BFL API key holds characters an x-key header cannot carry");
+  return key as string;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -76,46 +75,32 @@ export interface BaseUrlOptions {
   allowInsecureHttp?: boolean | undefined;
 }
 
-/** A URL for messages: never its user name or password. */
-function shown(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
-}
-
 /**
  * The base URL by precedence: `baseUrl`, then `BFL_BASE_URL`, then `region`, then the spec's
  * server. Plain http is refused unless the host is loopback or `allowInsecureHttp` is set,
  * because the key would travel in clear text. Credentials, a query or a fragment are refused:
- * the first would leak into messages, the others would send requests to another path.
+ * the first would leak into messages, the others would send requests to another path. A refusal
+ * names the URL by its origin only: never a user name or password.
  */
 export function resolveBaseUrl(options: BaseUrlOptions, env?: Env): string {
-  if (options.region !== undefined && !Object.hasOwn(REGIONS, options.region)) {
-    throw new BflConfigurationError(
-      `Unknown region ${JSON.stringify(options.region)}: use one of ${Object.keys(REGIONS).join(", ")}`,
-    );
+  const { region = "us1" } = options;
+  if (!Object.hasOwn(REGIONS, region)) {
+    refuse(`Unknown region ${JSON.stringify(region)}: use one of ${Object.keys(REGIONS).join(", ")}`);
   }
-  const raw = options.baseUrl ?? readEnv("BFL_BASE_URL", env) ?? REGIONS[options.region ?? "us1"];
+  const raw = options.baseUrl ?? readEnv("BFL_BASE_URL", env) ?? REGIONS[region];
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     // An unparsable string may still hold a password: say only that it is not a URL.
-    throw new BflConfigurationError("Invalid baseUrl: expected an absolute URL such as https://api.us1.bfl.ai");
+    return refuse("Invalid baseUrl: expected an absolute URL such as https://api.us1.bfl.ai");
   }
-  if (url.username || url.password) {
-    throw new BflConfigurationError(
-      `Refusing baseUrl ${shown(url)} with a user name or password in it: the API key is the only credential sent`,
-    );
-  }
-  if (url.search || url.hash || raw.includes("?") || raw.includes("#")) {
-    throw new BflConfigurationError(
-      `Refusing baseUrl ${shown(url)}: it must not have a ?query or #fragment (requests would go to another path)`,
-    );
-  }
+  const refused = (why: string) => refuse(`Refusing baseUrl ${url.origin}: ${why}`);
+  if (url.username || url.password) refused("no user name or password (the API key is the only credential sent)");
+  if (url.search || url.hash || /[?#]/.test(raw)) refused("no ?query or #fragment (requests would go elsewhere)");
   const insecureOk = url.protocol === "http:" && (isLoopbackHost(url.hostname) || options.allowInsecureHttp === true);
   if (url.protocol !== "https:" && !insecureOk) {
-    throw new BflConfigurationError(
-      `Refusing baseUrl ${url.origin}: the API key must travel over https (plain http is allowed only for loopback hosts or with allowInsecureHttp: true)`,
-    );
+    refused("the API key must travel over https (http only for loopback hosts or with allowInsecureHttp: true)");
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
@@ -124,21 +109,19 @@ export function resolveBaseUrl(options: BaseUrlOptions, env?: Env): string {
 export const MAX_DELAY_MS = 2_147_483_647;
 
 /** A whole or fractional number of ms from `min` to {@link MAX_DELAY_MS}, else a configuration error. */
-export function checkDelay(name: string, value: unknown, min: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > MAX_DELAY_MS) {
-    throw new BflConfigurationError(
-      `${name} must be a number of milliseconds from ${min} to ${MAX_DELAY_MS}, got ${String(value)}`,
-    );
-  }
-  return value;
-}
+export const checkDelay = (name: string, value: unknown, min: number): number =>
+  checkNumber(name, value, min, MAX_DELAY_MS, "number of milliseconds");
 
 /** A whole number from `min` to `max`, else a configuration error. */
-export function checkCount(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new BflConfigurationError(`${name} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+export const checkCount = (name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number =>
+  checkNumber(name, value, min, max, "whole number");
+
+function checkNumber(name: string, value: unknown, min: number, max: number, kind: string): number {
+  const ok = typeof value === "number" && (kind[0] === "w" ? Number.isInteger(value) : Number.isFinite(value));
+  if (!ok || (value as number) < min || (value as number) > max) {
+    refuse(`${name} must be a ${kind} from ${min} to ${max}, got ${String(value)}`);
   }
-  return value;
+  return value as number;
 }
 
 /**
@@ -146,41 +129,20 @@ export function checkCount(name: string, value: unknown, min: number, max = Numb
  * fetch sets from the body (set by hand, they fail or misframe every request: a delete never sent
  * would then read as "unknown").
  */
-const RESERVED_HEADERS = new Set([
-  "x-key",
-  "content-type",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-  "keep-alive",
-  "upgrade",
-  "expect",
-]);
-
-/** An HTTP token, as header names must be. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_HEADER = /^(x-key|content-type|content-length|transfer-encoding|connection|keep-alive|upgrade|expect)$/i;
 
 /** Extra headers, refused when they would replace or remove the key or change the body's type. */
 export function checkHeaders(name: string, headers: unknown): Record<string, string> | undefined {
   if (headers === undefined) return undefined;
-  if (typeof headers !== "object" || headers === null || Array.isArray(headers) || headers instanceof Headers) {
-    throw new BflConfigurationError(`${name} must be a plain object of header names to strings`);
-  }
-  for (const [header, value] of Object.entries(headers)) {
-    if (RESERVED_HEADERS.has(header.toLowerCase())) {
-      throw new BflConfigurationError(
-        `${name} must not set ${header}: the client sets x-key from apiKey, content-type from the spec, and the framing headers`,
-      );
-    }
-    if (!HEADER_NAME.test(header)) {
-      throw new BflConfigurationError(`${name}: ${JSON.stringify(header)} is not a valid header name`);
-    }
-    if (typeof value !== "string") throw new BflConfigurationError(`${name}.${header} must be a string`);
+  if (!isObject(headers) || headers instanceof Headers) refuse(`${name} must be a plain object of names to strings`);
+  for (const [header, value] of Object.entries(headers as object)) {
+    if (RESERVED_HEADER.test(header)) refuse(`${name} must not set ${header}: the client sets it`);
+    if (typeof value !== "string") refuse(`${name}.${header} must be a string`);
     try {
       new Headers([[header, value]]);
     } catch {
       // The value is not echoed: it may be a credential.
-      throw new BflConfigurationError(`${name}.${header} is not a valid header value (no line breaks or NUL)`);
+      refuse(`${name}: header ${JSON.stringify(header)} is invalid (a name is a token, a value has no line break)`);
     }
   }
   return headers as Record<string, string>;
@@ -188,9 +150,7 @@ export function checkHeaders(name: string, headers: unknown): Record<string, str
 
 /** A function, when given at all, else a configuration error. */
 export function checkFunction<T>(name: string, value: T): T {
-  if (value !== undefined && typeof value !== "function") {
-    throw new BflConfigurationError(`${name} must be a function, got ${value === null ? "null" : typeof value}`);
-  }
+  if (value !== undefined && typeof value !== "function") refuse(`${name} must be a function`);
   return value;
 }
 
@@ -296,22 +256,24 @@ export function clientSettings(options: BflClientOptions): ClientSettings {
 /** A call's own settings: what it overrides of the client's, checked, and its signal and headers. */
 export interface CallSettings {
   signal: AbortSignal | undefined;
+  /** For a call, each attempt's; for a wait for a task, the whole wait's. */
   timeoutMs: number | undefined;
+  /** A wait's first pause between polls. */
+  pollIntervalMs: number | undefined;
   maxRetries: number | undefined;
   headers: Record<string, string> | undefined;
 }
 
-/** The settings of one call, checked before anything is sent. */
-export function callSettings(options: RequestOptions): CallSettings {
-  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
-  const { signal, timeoutMs, maxRetries } = options;
-  const settings = {
+/** The settings of one call (or of one wait for a task), checked before anything is sent. */
+export function callSettings(options: RequestOptions & { pollIntervalMs?: number }): CallSettings {
+  if (!isObject(options)) refuse("options must be an object");
+  const { signal, timeoutMs, maxRetries, pollIntervalMs } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) refuse("signal must be an AbortSignal");
+  return {
+    signal,
     timeoutMs: timeoutMs === undefined ? undefined : checkDelay("timeoutMs", timeoutMs, 1),
+    pollIntervalMs: pollIntervalMs === undefined ? undefined : checkDelay("pollIntervalMs", pollIntervalMs, 1),
     maxRetries: maxRetries === undefined ? undefined : checkCount("maxRetries", maxRetries, 0, MAX_RETRIES),
     headers: checkHeaders("headers", options.headers),
   };
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new BflConfigurationError("signal must be an AbortSignal");
-  }
-  return { ...settings, signal };
 }

@@ -72,12 +72,9 @@ function isInstance(target: { prototype: object }, value: unknown): boolean {
 
 /** Base class of every error this package throws. */
 export class BflError extends Error implements CallFacts {
-  static {
-    BflError.prototype.name = "BflError";
-  }
-  readonly attempts: number;
-  readonly afterAmbiguousAttempt: boolean;
-  readonly sentWithoutAnswer: boolean;
+  declare readonly attempts: number;
+  declare readonly afterAmbiguousAttempt: boolean;
+  declare readonly sentWithoutAnswer: boolean;
 
   constructor(message: string, options: BflErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -99,11 +96,7 @@ export class BflError extends Error implements CallFacts {
 }
 
 /** The client was given options it cannot work with; no request was sent. */
-export class BflConfigurationError extends BflError {
-  static {
-    BflConfigurationError.prototype.name = "BflConfigurationError";
-  }
-}
+export class BflConfigurationError extends BflError {}
 
 /** Fields every {@link BflApiError} is built from. */
 export interface ApiErrorInit extends BflErrorOptions {
@@ -116,17 +109,14 @@ export interface ApiErrorInit extends BflErrorOptions {
 
 /** The server answered with a non-2xx status. */
 export class BflApiError extends BflError {
-  static {
-    BflApiError.prototype.name = "BflApiError";
-  }
   /** HTTP status of the last answer. */
-  readonly status: number;
+  declare readonly status: number;
   /** Headers of the last answer (never the request's). */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** Parsed JSON when the body parses, else the text, cut to 1 KiB. */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** The server's `x-request-id`, to quote to BFL support. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
 
   constructor(init: ApiErrorInit, explanation?: string) {
     super(apiErrorMessage(init, explanation), init);
@@ -138,42 +128,22 @@ export class BflApiError extends BflError {
 }
 
 /** 400: the request was malformed. */
-export class BflBadRequestError extends BflApiError {
-  static {
-    BflBadRequestError.prototype.name = "BflBadRequestError";
-  }
-}
+export class BflBadRequestError extends BflApiError {}
 
 /** 401: no key, or a key the server does not accept. */
-export class BflAuthenticationError extends BflApiError {
-  static {
-    BflAuthenticationError.prototype.name = "BflAuthenticationError";
-  }
-}
+export class BflAuthenticationError extends BflApiError {}
 
 /** 402: the account has too few credits. */
-export class BflInsufficientCreditsError extends BflApiError {
-  static {
-    BflInsufficientCreditsError.prototype.name = "BflInsufficientCreditsError";
-  }
-}
+export class BflInsufficientCreditsError extends BflApiError {}
 
 /** 403: the key is not allowed to do this (BFL also answers 403 for an invalid key). */
-export class BflPermissionDeniedError extends BflApiError {
-  static {
-    BflPermissionDeniedError.prototype.name = "BflPermissionDeniedError";
-  }
-}
+export class BflPermissionDeniedError extends BflApiError {}
 
 /**
  * 404: no such finetune (or path). When `afterAmbiguousAttempt` is true, an earlier attempt of
  * the same call (in `cause`) may have deleted it: for a delete, the finetune is gone.
  */
-export class BflNotFoundError extends BflApiError {
-  static {
-    BflNotFoundError.prototype.name = "BflNotFoundError";
-  }
-}
+export class BflNotFoundError extends BflApiError {}
 
 /** What a task's terminal answer says, for the task errors. */
 export interface TaskFacts {
@@ -188,11 +158,8 @@ export interface TaskFacts {
  * submitted, expired, or submitted on another region's host. `status` is the HTTP status.
  */
 export class BflTaskNotFoundError extends BflNotFoundError {
-  static {
-    BflTaskNotFoundError.prototype.name = "BflTaskNotFoundError";
-  }
-  readonly taskId: string;
-  readonly details: unknown;
+  declare readonly taskId: string;
+  declare readonly details: unknown;
 
   constructor(init: ApiErrorInit & TaskFacts) {
     super(init, `task ${init.taskId} not found`);
@@ -202,19 +169,12 @@ export class BflTaskNotFoundError extends BflNotFoundError {
 }
 
 /** 409: the finetune is busy or changed concurrently. Retried. */
-export class BflConflictError extends BflApiError {
-  static {
-    BflConflictError.prototype.name = "BflConflictError";
-  }
-}
+export class BflConflictError extends BflApiError {}
 
 /** 422: the server rejected the body; `detail` says which fields and why. */
 export class BflValidationError extends BflApiError {
-  static {
-    BflValidationError.prototype.name = "BflValidationError";
-  }
   /** The spec's `ValidationError` entries (empty when the server sent another shape). */
-  readonly detail: ValidationError[];
+  declare readonly detail: ValidationError[];
 
   constructor(init: ApiErrorInit) {
     const detail = validationDetail(init.body);
@@ -225,14 +185,11 @@ export class BflValidationError extends BflApiError {
 
 /** 429: too many requests in flight (BFL allows 24). Retried when the server's wait is short. */
 export class BflRateLimitError extends BflApiError {
-  static {
-    BflRateLimitError.prototype.name = "BflRateLimitError";
-  }
   /**
    * How long to keep away: the wait the server asked for (`retry-after-ms` or `Retry-After`), else
    * the hold this 429 put on the client's later calls (its backoff); undefined when neither applies.
    */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(init: ApiErrorInit, retryAfterMs: number | undefined) {
     super(init, retryAfterMs === undefined ? undefined : `retry after ${Math.ceil(retryAfterMs / 1000)} s`);
@@ -241,36 +198,20 @@ export class BflRateLimitError extends BflApiError {
 }
 
 /** 5xx: the server failed. Retried. */
-export class BflServerError extends BflApiError {
-  static {
-    BflServerError.prototype.name = "BflServerError";
-  }
-}
+export class BflServerError extends BflApiError {}
 
 /** No answer came: DNS failure, connection refused or reset. The original error is in `cause`. */
-export class BflConnectionError extends BflError {
-  static {
-    BflConnectionError.prototype.name = "BflConnectionError";
-  }
-}
+export class BflConnectionError extends BflError {}
 
 /** An attempt took longer than `timeoutMs` (headers and body together). */
-export class BflTimeoutError extends BflConnectionError {
-  static {
-    BflTimeoutError.prototype.name = "BflTimeoutError";
-  }
-}
+export class BflTimeoutError extends BflConnectionError {}
 
 /**
  * The caller's `signal` aborted; nothing more is sent. The signal's reason is in `cause`.
  * `attempts` 0: nothing was sent; `sentWithoutAnswer`: a request was in flight (or an earlier one
  * went unanswered), so the server may have acted on it.
  */
-export class BflAbortError extends BflError {
-  static {
-    BflAbortError.prototype.name = "BflAbortError";
-  }
-}
+export class BflAbortError extends BflError {}
 
 /** The error for a caller's abort, keeping the signal's reason as `cause`. */
 export function abortError(signal: AbortSignal, facts: BflErrorOptions = {}): BflAbortError {
@@ -289,14 +230,11 @@ export interface ResponseIssue {
  * accept the request: for a delete, the finetune is gone.
  */
 export class BflResponseValidationError extends BflError {
-  static {
-    BflResponseValidationError.prototype.name = "BflResponseValidationError";
-  }
-  readonly status: number;
+  declare readonly status: number;
   /** The body as received (parsed JSON, or the text cut to 1 KiB). */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** Which fields were wrong. */
-  readonly issues: ResponseIssue[];
+  declare readonly issues: ResponseIssue[];
 
   constructor(status: number, body: unknown, issues: ResponseIssue[], facts?: BflErrorOptions) {
     const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
@@ -318,18 +256,16 @@ export interface TaskErrorInit extends TaskFacts, BflErrorOptions {
  * ({@link BflModerationError}). The submit was accepted: the task may have cost credits.
  */
 export class BflTaskError extends BflError {
-  static {
-    BflTaskError.prototype.name = "BflTaskError";
-  }
-  readonly taskId: string;
+  declare readonly taskId: string;
   /** The task's status as the server sent it. */
-  readonly taskStatus: string;
+  declare readonly taskStatus: string;
   /** The server's `details` as sent (for a moderated task, its reasons); `null` when none. */
-  readonly details: unknown;
+  declare readonly details: unknown;
 
   constructor(init: TaskErrorInit) {
-    const said = taskDetailsText(init.details);
-    super(`Task ${init.taskId} ended with status ${init.taskStatus}${said ? `: ${said}` : ""}`, init);
+    // `details` as sent, on one line and cut (the key is redacted before).
+    const said = init.details == null ? "" : `: ${truncate(JSON.stringify(init.details))}`;
+    super(`Task ${init.taskId} ended with status ${init.taskStatus}${said}`, init);
     this.taskId = init.taskId;
     this.taskStatus = init.taskStatus;
     this.details = init.details;
@@ -337,25 +273,9 @@ export class BflTaskError extends BflError {
 }
 
 /** A task refused by moderation: `Request Moderated` (the prompt or input) or `Content Moderated` (the image). */
-export class BflModerationError extends BflTaskError {
-  static {
-    BflModerationError.prototype.name = "BflModerationError";
-  }
-}
+export class BflModerationError extends BflTaskError {}
 
-/** `details` as one short line for a message: its values, lists joined (the key is redacted before). */
-function taskDetailsText(details: unknown): string {
-  if (details === null || details === undefined) return "";
-  const text = isObject(details)
-    ? Object.entries(details)
-        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "string" ? v : JSON.stringify(v)}`)
-        .join("; ")
-    : JSON.stringify(details);
-  return truncate(text.replace(/\s+/g, " "));
-}
-
-const AUTH_HINT =
-  "check that BFL_API_KEY (or the apiKey option) holds a valid key for this API region; the key itself is never logged";
+const AUTH_HINT = "check that BFL_API_KEY (or the apiKey option) is a valid key for this API region";
 
 function apiErrorMessage(init: ApiErrorInit, explanation?: string): string {
   const detail = isObject(init.body) && typeof init.body.detail === "string" ? truncate(init.body.detail) : undefined;
@@ -375,24 +295,44 @@ function validationDetail(body: unknown): ValidationError[] {
 
 /** The error class for a status: the one place that maps statuses to classes. */
 export function apiErrorFor(init: ApiErrorInit, retryAfterMs: number | undefined): BflApiError {
-  switch (init.status) {
-    case 400:
-      return new BflBadRequestError(init);
-    case 401:
-      return new BflAuthenticationError(init);
-    case 402:
-      return new BflInsufficientCreditsError(init);
-    case 403:
-      return new BflPermissionDeniedError(init);
-    case 404:
-      return new BflNotFoundError(init);
-    case 409:
-      return new BflConflictError(init);
-    case 422:
-      return new BflValidationError(init);
-    case 429:
-      return new BflRateLimitError(init, retryAfterMs);
-    default:
-      return init.status >= 500 ? new BflServerError(init) : new BflApiError(init);
-  }
+  const { status } = init;
+  if (status === 429) return new BflRateLimitError(init, retryAfterMs);
+  const byStatus: Record<number, typeof BflApiError> = {
+    400: BflBadRequestError,
+    401: BflAuthenticationError,
+    402: BflInsufficientCreditsError,
+    403: BflPermissionDeniedError,
+    404: BflNotFoundError,
+    409: BflConflictError,
+    422: BflValidationError,
+  };
+  return new (byStatus[status] ?? (status >= 500 ? BflServerError : BflApiError))(init);
+}
+
+/**
+ * Each class's `name`, on its prototype: what `err.name` says and what {@link isInstance} compares
+ * across copies of this package. Set here once, by the name each class is exported under.
+ */
+for (const [name, type] of Object.entries({
+  BflError,
+  BflConfigurationError,
+  BflApiError,
+  BflBadRequestError,
+  BflAuthenticationError,
+  BflInsufficientCreditsError,
+  BflPermissionDeniedError,
+  BflNotFoundError,
+  BflTaskNotFoundError,
+  BflConflictError,
+  BflValidationError,
+  BflRateLimitError,
+  BflServerError,
+  BflConnectionError,
+  BflTimeoutError,
+  BflAbortError,
+  BflResponseValidationError,
+  BflTaskError,
+  BflModerationError,
+})) {
+  type.prototype.name = name;
 }

@@ -94,6 +94,15 @@ export function pollDelay(n: number, first: number): number {
   return Math.min(first * POLL_GROWTH ** (n - 1), Math.max(first, MAX_POLL_INTERVAL_MS));
 }
 
+/** `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything is sent. */
+export function nonBlank(value: unknown, name: string): string {
+  if (typeof value !== "string" || !value.trim()) {
+    const got = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
+    throw new TypeError(`${name} must be a non-blank string, got ${got}`);
+  }
+  return value;
+}
+
 /** Checks a model name before anything is sent: a `-finetuned` operation the spec has. */
 export function checkModel(model: unknown, known: (path: string) => boolean): string {
   if (typeof model !== "string" || !model.endsWith("-finetuned") || !known(`/v1/${model}`)) {
@@ -104,22 +113,14 @@ export function checkModel(model: unknown, known: (path: string) => boolean): st
 
 /** Checks a submit body before anything is sent: an object with a non-blank `finetune_id`. */
 export function checkSubmitBody(body: unknown): void {
-  if (!isObject(body) || Array.isArray(body)) throw new TypeError("body must be an object (the model's request body)");
-  const id = body.finetune_id;
-  if (typeof id !== "string" || id.trim() === "") {
-    throw new TypeError(`body.finetune_id must be a non-blank string, got ${id === undefined ? "none" : typeof id}`);
-  }
+  nonBlank(isObject(body) ? body.finetune_id : undefined, "body.finetune_id (of an object body)");
 }
 
-/** Checks a task to follow before anything is sent. */
+/** Checks a task to follow before anything is sent: an `id`, and a `polling_url` string or none. */
 export function checkTask(task: unknown): TaskRef {
-  if (!isObject(task) || typeof task.id !== "string" || task.id.trim() === "") {
-    throw new TypeError("task must be a submit answer, or an object with a non-blank id");
-  }
-  if (task.polling_url !== undefined && task.polling_url !== null && typeof task.polling_url !== "string") {
-    throw new TypeError("task.polling_url must be a string when given");
-  }
-  return { id: task.id, polling_url: typeof task.polling_url === "string" ? task.polling_url : undefined };
+  const { id, polling_url } = isObject(task) ? task : {};
+  if (polling_url != null && typeof polling_url !== "string") throw new TypeError("task.polling_url must be a string");
+  return { id: nonBlank(id, "task.id"), polling_url: polling_url ?? undefined };
 }
 
 /**
@@ -135,14 +136,16 @@ export function pollingTarget(task: TaskRef, baseUrl: string): string | undefine
   try {
     url = new URL(task.polling_url);
   } catch {
-    throw new BflResponseValidationError(200, task, [{ path: "polling_url", message: "not an absolute URL" }]);
+    throw invalid(task, "polling_url", "not an absolute URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new BflResponseValidationError(200, task, [{ path: "polling_url", message: `not an http(s) URL` }]);
-  }
+  if (!/^https?:$/.test(url.protocol)) throw invalid(task, "polling_url", "not an http(s) URL");
   if (isUnderBase(url.href, baseUrl)) return url.href;
   return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
 }
+
+/** A 2xx answer (the submit's or a poll's) that breaks the spec at `path`. */
+const invalid = (answer: unknown, path: string, message: string) =>
+  new BflResponseValidationError(200, answer, [{ path, message }]);
 
 /**
  * The answer for a terminal status, or `undefined` while `Pending`. An error holds the answer
@@ -157,9 +160,7 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   const { status, details = null } = result;
   switch (status) {
     case "Ready":
-      throw new BflResponseValidationError(200, result, [
-        { path: "result.sample", message: "a Ready task has no sample URL" },
-      ]);
+      throw invalid(result, "result.sample", "a Ready task has no sample URL");
     case "Request Moderated":
     case "Content Moderated":
       throw new BflModerationError({ taskId, taskStatus: status, details });
@@ -175,18 +176,15 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
         details,
       });
     default:
-      throw new BflResponseValidationError(200, result, [
-        { path: "status", message: `unknown task status ${JSON.stringify(status)}` },
-      ]);
+      throw invalid(result, "status", `unknown task status ${JSON.stringify(status)}`);
   }
 }
 
 /** A get_result that answered 404 is the task's: the same answer, with the task id. */
 function asTaskError(error: unknown, taskId: string): unknown {
   if (!(error instanceof BflNotFoundError) || error instanceof BflTaskNotFoundError) return error;
-  const { status, headers, body, attempts, afterAmbiguousAttempt, sentWithoutAnswer } = error;
-  const facts = { attempts, afterAmbiguousAttempt, sentWithoutAnswer, cause: error };
-  return new BflTaskNotFoundError({ status, statusText: "Not Found", headers, body, taskId, details: null, ...facts });
+  // The error's own fields: its status, headers, body and facts (attempts, ...).
+  return new BflTaskNotFoundError({ ...error, statusText: "Not Found", taskId, details: null, cause: error });
 }
 
 /**
@@ -197,7 +195,7 @@ function asTaskError(error: unknown, taskId: string): unknown {
 export async function waitForTask(
   task: TaskRef,
   poll: (signal: AbortSignal) => Promise<ResultResponse>,
-  options: Required<Pick<WaitOptions, "pollIntervalMs">> & Omit<WaitOptions, "pollIntervalMs">,
+  options: { signal: AbortSignal | undefined; pollIntervalMs: number; timeoutMs: number | undefined },
   redact: (value: unknown) => unknown,
 ): Promise<ReadyResult> {
   const { signal, pollIntervalMs, timeoutMs } = options;
@@ -211,10 +209,10 @@ export async function waitForTask(
           attempts: polls,
           cause,
         })
-      : new BflAbortError(
-          `Stopped waiting for task ${task.id} (last status: ${last}): the caller's signal aborted; the task goes on`,
-          { attempts: polls, cause: signal?.reason },
-        );
+      : new BflAbortError(`Stopped waiting for task ${task.id} (last status: ${last}): aborted; the task goes on`, {
+          attempts: polls,
+          cause: signal?.reason,
+        });
   try {
     for (;;) {
       await delay(pollDelay(polls + 1, pollIntervalMs), wait.signal, stopped);

@@ -74,27 +74,18 @@ async function readBody(answer: Response): Promise<ArrayBuffer> {
     return answer.arrayBuffer();
   }
   const reader = answer.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     size += read.value.byteLength;
     if (size > MAX_BODY_BYTES) {
       reader.cancel().catch(() => {});
-      throw new Error(`the answer's body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+      throw new Error("the answer's body is larger than 16 MiB");
     }
     chunks.push(read.value);
   }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body.buffer;
+  return new Blob(chunks).arrayBuffer();
 }
-
-/** Statuses whose Response must have a null body. */
-const NULL_BODY = new Set([204, 205, 304]);
 
 export type Transport = (request: Request, call?: CallOptions, record?: CallRecord) => Promise<Response>;
 
@@ -224,7 +215,8 @@ async function sendAttempt(call: Call): Promise<Attempt> {
     // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
     const buffer = await bounded(readBody(answer));
     text = answer.ok ? "" : new TextDecoder().decode(buffer);
-    response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
+    // 204, 205 and 304 must have a null body.
+    response = new Response([204, 205, 304].includes(answer.status) ? null : buffer, {
       status: answer.status,
       // A server may echo the key anywhere, the reason phrase included.
       statusText: redactText(answer.statusText, settings.apiKey),

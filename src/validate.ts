@@ -16,14 +16,7 @@ export type { Schema } from "./schema.js";
 export type Components = { readonly [name: string]: Schema };
 
 function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
-}
-
-function hasType(value: unknown, type: string): boolean {
-  if (type === "integer") return Number.isInteger(value);
-  return typeOf(value) === type;
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
 function join(path: string, key: string | number): string {
@@ -32,7 +25,9 @@ function join(path: string, key: string | number): string {
 
 /** Returns every way `value` breaks `schema`, `$ref`s looked up in `components`; empty when it conforms. */
 export function validate(schema: Schema, value: unknown, components: Components): ResponseIssue[] {
-  return check(schema, value, "", components);
+  const issues: ResponseIssue[] = [];
+  check(schema, value, "", components, issues);
+  return issues;
 }
 
 /** The component schema a `$ref` (`#/components/schemas/NAME`) names, if `components` has it. */
@@ -41,57 +36,47 @@ export function refTarget(ref: string, components: Components): Schema | undefin
   return Object.hasOwn(components, name) ? components[name] : undefined;
 }
 
-function check(schema: Schema, value: unknown, path: string, components: Components): ResponseIssue[] {
+/** Adds to `issues` every way `value` (at `path`) breaks `schema`, in the order of the keywords below. */
+function check(schema: Schema, value: unknown, path: string, components: Components, issues: ResponseIssue[]): void {
+  const add = (message: string) => {
+    issues.push({ path, message });
+  };
   if (schema.$ref !== undefined) {
     const target = refTarget(schema.$ref, components);
-    return target ? check(target, value, path, components) : [{ path, message: `unknown schema ${schema.$ref}` }];
+    if (target) check(target, value, path, components, issues);
+    else add(`unknown schema ${schema.$ref}`);
+    return;
   }
+  const type = typeOf(value);
   if (schema.type !== undefined) {
     const types = typeof schema.type === "string" ? [schema.type] : schema.type;
-    if (!types.some((t) => hasType(value, t))) {
-      return [{ path, message: `expected ${types.join(" or ")}, got ${typeOf(value)}` }];
+    if (!types.some((t) => t === type || (t === "integer" && Number.isInteger(value)))) {
+      add(`expected ${types.join(" or ")}, got ${type}`);
+      return;
     }
   }
-  const issues: ResponseIssue[] = [];
-  if (schema.enum && !schema.enum.some((allowed) => sameJson(allowed, value))) {
-    issues.push({ path, message: "not one of the allowed values" });
-  }
-  if ("const" in schema && !sameJson(schema.const, value)) issues.push({ path, message: "not the expected constant" });
-  issues.push(...checkBounds(schema, value, path));
-  for (const sub of schema.allOf ?? []) issues.push(...check(sub, value, path, components));
-  if (schema.anyOf && !schema.anyOf.some((sub) => check(sub, value, path, components).length === 0)) {
-    issues.push({ path, message: "matches none of the allowed shapes" });
-  }
-  if (Array.isArray(value) && schema.items) {
-    value.forEach((item, i) => {
-      issues.push(...check(schema.items as Schema, item, join(path, i), components));
-    });
-  }
-  if (typeOf(value) === "object") {
-    issues.push(...checkObject(schema, value as Record<string, unknown>, path, components));
-  }
-  return issues;
-}
-
-/** minimum/maximum for numbers, minLength/maxLength for strings (in code points, as JSON Schema counts). */
-function checkBounds(schema: Schema, value: unknown, path: string): ResponseIssue[] {
-  const issues: ResponseIssue[] = [];
+  if (schema.enum && !schema.enum.some((allowed) => sameJson(allowed, value))) add("not one of the allowed values");
+  if ("const" in schema && !sameJson(schema.const, value)) add("not the expected constant");
+  const { minimum = -Infinity, maximum = Infinity, minLength = 0, maxLength = Infinity } = schema;
   if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum)
-      issues.push({ path, message: `less than ${schema.minimum}` });
-    if (schema.maximum !== undefined && value > schema.maximum)
-      issues.push({ path, message: `more than ${schema.maximum}` });
+    if (value < minimum) add(`less than ${minimum}`);
+    if (value > maximum) add(`more than ${maximum}`);
   }
-  if (typeof value === "string" && (schema.minLength !== undefined || schema.maxLength !== undefined)) {
+  // Code points, as JSON Schema counts; counted only when a bound is given.
+  if (typeof value === "string" && (schema.minLength ?? schema.maxLength) !== undefined) {
     const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) {
-      issues.push({ path, message: `shorter than ${schema.minLength} characters` });
-    }
-    if (schema.maxLength !== undefined && length > schema.maxLength) {
-      issues.push({ path, message: `longer than ${schema.maxLength} characters` });
-    }
+    if (length < minLength) add(`shorter than ${minLength} characters`);
+    if (length > maxLength) add(`longer than ${maxLength} characters`);
   }
-  return issues;
+  for (const sub of schema.allOf ?? []) check(sub, value, path, components, issues);
+  if (schema.anyOf && !schema.anyOf.some((sub) => validate(sub, value, components).length === 0)) {
+    add("matches none of the allowed shapes");
+  }
+  const { items } = schema;
+  if (type === "array" && items) {
+    for (const [i, item] of (value as unknown[]).entries()) check(items, item, join(path, i), components, issues);
+  }
+  if (type === "object") checkObject(schema, value as Record<string, unknown>, path, components, issues);
 }
 
 /**
@@ -107,8 +92,8 @@ function checkObject(
   value: Record<string, unknown>,
   path: string,
   components: Components,
-): ResponseIssue[] {
-  const issues: ResponseIssue[] = [];
+  issues: ResponseIssue[],
+): void {
   const properties = schema.properties ?? {};
   for (const name of schema.required ?? []) {
     if (!Object.hasOwn(value, name)) issues.push({ path: join(path, name), message: "required field is missing" });
@@ -116,7 +101,6 @@ function checkObject(
   for (const [name, field] of Object.entries(value)) {
     const sub = Object.hasOwn(properties, name) ? properties[name] : schema.additionalProperties;
     if (sub === false) issues.push({ path: join(path, name), message: "field not allowed" });
-    else if (sub !== undefined && sub !== true) issues.push(...check(sub, field, join(path, name), components));
+    else if (sub !== undefined && sub !== true) check(sub, field, join(path, name), components, issues);
   }
-  return issues;
 }

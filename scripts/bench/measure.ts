@@ -71,6 +71,16 @@ export async function bundleSize(contents: string, root: string): Promise<{ min:
   return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
 }
 
+/** What the main entry's client is measured by: `createBflClient` alone, as an app importing it gets it. */
+export const CLIENT_ENTRY = `export { createBflClient } from "./src/index.ts";`;
+/** ky's default export: a whole HTTP client (retries, timeouts, hooks), the size to stay under. */
+export const KY_ENTRY = `export { default } from "ky";`;
+
+/** Bundle sizes of the main entry's client and of ky, made by the same {@link bundleSize} in one run. */
+export async function clientVsKy(root: string): Promise<Record<"client" | "ky", { min: number; gzip: number }>> {
+  return { client: await bundleSize(CLIENT_ENTRY, root), ky: await bundleSize(KY_ENTRY, root) };
+}
+
 /** The environment children get: no loader of ours in NODE_OPTIONS, no debug log. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { NODE_OPTIONS: _options, BFL_LOG: _log, ...env } = process.env;

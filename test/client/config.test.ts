@@ -28,12 +28,12 @@ function recordingFetch(urls: string[]) {
 
 describe("input", () => {
   it.each([
-    [123, "finetuneId must be a string, got number"],
-    [null, "finetuneId must be a string, got null"],
-    [undefined, "finetuneId must be a string, got undefined"],
-    [{ id: "x" }, "finetuneId must be a string, got object"],
-    ["", "finetuneId must not be empty or only whitespace"],
-    [" \t\n", "finetuneId must not be empty or only whitespace"],
+    [123, "finetuneId must be a non-blank string, got number"],
+    [null, "finetuneId must be a non-blank string, got null"],
+    [undefined, "finetuneId must be a non-blank string, got undefined"],
+    [{ id: "x" }, "finetuneId must be a non-blank string, got object"],
+    ["", 'finetuneId must be a non-blank string, got ""'],
+    [" \t\n", 'finetuneId must be a non-blank string, got " \\t\\n"'],
   ])("%j throws a TypeError and sends nothing", async (id, message) => {
     server.reply(json(200, okBody()));
     const error = await rejectionOf(clientFor(server).deleteFinetune(id as string));
@@ -140,8 +140,8 @@ describe("API key", () => {
   );
 
   it.each([
-    [{ "bad header": "x" }, /not a valid header name/],
-    [{ "x-note": "a\nb" }, /x-note is not a valid header value/],
+    [{ "bad header": "x" }, /header "bad header" is invalid/],
+    [{ "x-note": "a\nb" }, /header "x-note" is invalid/],
     [{ "Content-Length": "5" }, /must not set Content-Length/],
     [{ "transfer-encoding": "chunked" }, /must not set transfer-encoding/],
     [{ connection: "upgrade" }, /must not set connection/],
