@@ -7,28 +7,17 @@
 import openapiFetch, { type Client } from "openapi-fetch";
 import { responseSchemas, responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
-import {
-  checkCount,
-  checkDelay,
-  checkFunction,
-  checkHeaders,
-  type Env,
-  type Region,
-  readEnv,
-  resolveApiKey,
-  resolveBaseUrl,
-} from "./config.js";
-import { BflConfigurationError, BflResponseValidationError, truncate } from "./errors.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { type BflClientOptions, callSettings, clientSettings, type RequestOptions } from "./config.js";
+import { abortError, BflResponseValidationError, truncate } from "./errors.js";
 import { RateLimitGate } from "./rate-limit.js";
 import { redactText, redactValue } from "./redact.js";
-import { type BackoffOptions, DEFAULT_BACKOFF } from "./retry.js";
-import { type CallOptions, createTransport, type Transport } from "./transport.js";
+import { createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
-import { abortError } from "./utils/delay.js";
 import { HTTP_METHODS } from "./utils/http-methods.js";
 import { type Schema, validate } from "./validate.js";
 import { VERSION } from "./version.js";
+
+export type { BflClientOptions, RequestOptions } from "./config.js";
 
 /**
  * openapi-fetch's CommonJS build exports its factory as `exports.default`; our CommonJS build,
@@ -38,50 +27,6 @@ const createClient: typeof openapiFetch =
   typeof openapiFetch === "function"
     ? openapiFetch
     : (openapiFetch as unknown as { default: typeof openapiFetch }).default;
-
-/** Options of {@link createBflClient}. */
-export interface BflClientOptions {
-  /** API key, sent as `x-key`. Default: env `BFL_API_KEY`. */
-  apiKey?: string;
-  /** API origin, optionally with a path prefix. Default: env `BFL_BASE_URL`, else the `region`'s host, else the spec's server. */
-  baseUrl?: string;
-  /** BFL region whose host to use when no `baseUrl` is given. Default `'us1'` (the spec's server). */
-  region?: Region;
-  /** Allow a non-loopback `http:` baseUrl. The key then travels in clear text. Default `false`. */
-  allowInsecureHttp?: boolean;
-  /** Time allowed for each attempt, headers and body (default 60000 ms). */
-  timeoutMs?: number;
-  /** Retries after the first attempt (default 2). Waits asked for by 429s are not counted. */
-  maxRetries?: number;
-  /** Most attempts in flight at once on this client (default unlimited); 429s lower it for a while. */
-  maxConcurrency?: number;
-  /** Backoff tuning; mostly for tests. */
-  backoff?: BackoffOptions;
-  /** Rate-limit handling: `maxTotalWaitMs` bounds the 429 waits of one call (default 120000). */
-  rateLimit?: { maxTotalWaitMs?: number };
-  /** A `fetch` to send requests with (default the global one). */
-  fetch?: (request: Request) => Promise<Response>;
-  /** Extra headers sent with every request (not `x-key` or `content-type`). */
-  headers?: Record<string, string>;
-  /** Check 2xx bodies against the spec's response schema (default `true`). */
-  validateResponses?: boolean;
-  /** Receives log events; default none, or stderr JSON lines when env `BFL_LOG=debug`. */
-  logger?: Logger;
-  /** Where `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` are read from (default `process.env`). */
-  env?: Env;
-}
-
-/** Per-call options of every operation. */
-export interface RequestOptions {
-  /** Aborts the call at once, during a request or a wait, with `BflAbortError`. */
-  signal?: AbortSignal;
-  /** Overrides the client's `timeoutMs` for each attempt of this call. */
-  timeoutMs?: number;
-  /** Overrides the client's `maxRetries` for this call. */
-  maxRetries?: number;
-  /** Extra headers for this call (not `x-key` or `content-type`). */
-  headers?: Record<string, string>;
-}
 
 type Body<P extends keyof paths, M extends keyof paths[P]> = SuccessBody<paths[P][M]>;
 
@@ -132,53 +77,21 @@ function signalOutOfBand(client: Client<paths>, transport: Transport): Client<pa
   return wrapped as unknown as Client<paths>;
 }
 
-/** Per-call options, checked before anything is sent. */
-function checkCall(options: RequestOptions): RequestOptions {
-  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
-  if (options.timeoutMs !== undefined) checkDelay("timeoutMs", options.timeoutMs, 1);
-  if (options.maxRetries !== undefined) checkCount("maxRetries", options.maxRetries, 0, 100);
-  checkHeaders("headers", options.headers);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new BflConfigurationError("signal must be an AbortSignal");
-  }
-  return options;
-}
-
 /**
  * Creates a client. Reads `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` once, here, and only those
  * not given as options.
  * @throws {BflConfigurationError} for any unusable option (nothing is sent).
  */
 export function createBflClient(options: BflClientOptions = {}): BflClient {
-  const { env } = options;
-  const apiKey = resolveApiKey(options.apiKey, env);
-  const baseUrl = resolveBaseUrl(options, env);
-  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-  checkDelay("backoff.initialDelayMs", backoff.initialDelayMs, 0);
-  checkDelay("backoff.maxDelayMs", backoff.maxDelayMs, 0);
-  checkDelay("backoff.maxRetryAfterMs", backoff.maxRetryAfterMs, 0);
-  const headers = checkHeaders("headers", options.headers);
-  const validateResponses = options.validateResponses ?? true;
-  const transport = createTransport({
-    apiKey,
-    baseUrl,
-    timeoutMs: checkDelay("timeoutMs", options.timeoutMs ?? 60_000, 1),
-    policy: { ...backoff, maxRetries: checkCount("maxRetries", options.maxRetries ?? 2, 0, 100) },
-    maxRateLimitWaitMs: checkDelay("rateLimit.maxTotalWaitMs", options.rateLimit?.maxTotalWaitMs ?? 120_000, 0),
-    gate: new RateLimitGate({
-      backoff,
-      ...(options.maxConcurrency === undefined
-        ? {}
-        : { maxConcurrency: checkCount("maxConcurrency", options.maxConcurrency, 1) }),
-    }),
-    fetch: checkFunction("fetch", options.fetch),
-    log: checkFunction("logger", options.logger) ?? (readEnv("BFL_LOG", env) === "debug" ? consoleLogger : undefined),
-  });
+  const settings = clientSettings(options);
+  const { apiKey, baseUrl, validateResponses } = settings;
+  const gate = new RateLimitGate({ backoff: settings.policy, maxConcurrency: settings.maxConcurrency });
+  const transport = createTransport({ ...settings, gate });
   const raw = signalOutOfBand(
     createClient<paths>({
       baseUrl,
       fetch: (request) => transport(request),
-      headers: { "user-agent": `bfl-finetune/${VERSION}`, ...headers },
+      headers: { "user-agent": `bfl-finetune/${VERSION}`, ...settings.headers },
     }),
     transport,
   );
@@ -198,10 +111,9 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       headers?: Record<string, string>;
     }) => Promise<{ data?: string | undefined; response: Response }>,
   ): Promise<T> {
-    const { signal, headers: callHeaders, ...rest } = checkCall(options);
-    if (signal?.aborted) throw abortError(signal);
+    const { headers: callHeaders, ...perCall } = callSettings(options);
+    if (perCall.signal?.aborted) throw abortError(perCall.signal);
     const record = new CallRecord();
-    const perCall: CallOptions = { ...rest, signal };
     const { data, response } = await request({
       parseAs: "text",
       // The caller's signal goes to the transport, not into a Request, where it would gain a listener per call.

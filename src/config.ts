@@ -1,11 +1,14 @@
 /**
- * Turns client options and the environment into the settings a client runs with: the API key,
- * the base URL (option, `BFL_BASE_URL`, region, then the spec's server), the https rule, and every
- * number and header checked. Every problem is a {@link BflConfigurationError} thrown before any
- * request.
+ * Turns client options and the environment into the settings a client runs with
+ * ({@link clientSettings}), and per-call options into a call's settings ({@link callSettings}):
+ * the API key, the base URL (option, `BFL_BASE_URL`, region, then the spec's server), the https
+ * rule, and every number and header checked. Every problem is a {@link BflConfigurationError}
+ * thrown before any request.
  */
 import { servers } from "../generated/contract.js";
 import { BflConfigurationError } from "./errors.js";
+import { consoleLogger, type Logger } from "./logger.js";
+import { type BackoffOptions, DEFAULT_BACKOFF, type RetryPolicy } from "./retry.js";
 
 /** The spec's server for the finetune endpoints: the default, never typed twice. */
 export const SPEC_SERVER_URL: string = servers["/v1/delete_finetune"].post[0];
@@ -189,4 +192,118 @@ export function checkFunction<T>(name: string, value: T): T {
     throw new BflConfigurationError(`${name} must be a function, got ${value === null ? "null" : typeof value}`);
   }
   return value;
+}
+
+/** Options of `createBflClient()`. */
+export interface BflClientOptions {
+  /** API key, sent as `x-key`. Default: env `BFL_API_KEY`. */
+  apiKey?: string;
+  /** API origin, optionally with a path prefix. Default: env `BFL_BASE_URL`, else the `region`'s host, else the spec's server. */
+  baseUrl?: string;
+  /** BFL region whose host to use when no `baseUrl` is given. Default `'us1'` (the spec's server). */
+  region?: Region;
+  /** Allow a non-loopback `http:` baseUrl. The key then travels in clear text. Default `false`. */
+  allowInsecureHttp?: boolean;
+  /** Time allowed for each attempt, headers and body (default 60000 ms). */
+  timeoutMs?: number;
+  /** Retries after the first attempt (default 2). Waits asked for by 429s are not counted. */
+  maxRetries?: number;
+  /** Most attempts in flight at once on this client (default unlimited); 429s lower it for a while. */
+  maxConcurrency?: number;
+  /** Backoff tuning; mostly for tests. */
+  backoff?: BackoffOptions;
+  /** Rate-limit handling: `maxTotalWaitMs` bounds the 429 waits of one call (default 120000). */
+  rateLimit?: { maxTotalWaitMs?: number };
+  /** A `fetch` to send requests with (default the global one). */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Extra headers sent with every request (not `x-key` or `content-type`). */
+  headers?: Record<string, string>;
+  /** Check 2xx bodies against the spec's response schema (default `true`). */
+  validateResponses?: boolean;
+  /** Receives log events; default none, or stderr JSON lines when env `BFL_LOG=debug`. */
+  logger?: Logger;
+  /** Where `BFL_API_KEY`, `BFL_BASE_URL` and `BFL_LOG` are read from (default `process.env`). */
+  env?: Env;
+}
+
+/** Per-call options of every operation. */
+export interface RequestOptions {
+  /** Aborts the call at once, during a request or a wait, with `BflAbortError`. */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for each attempt of this call. */
+  timeoutMs?: number;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number;
+  /** Extra headers for this call (not `x-key` or `content-type`). */
+  headers?: Record<string, string>;
+}
+
+/** What a client runs with: every option checked, every default filled in. */
+export interface ClientSettings {
+  apiKey: string;
+  baseUrl: string;
+  timeoutMs: number;
+  /** Retries and backoff; the backoff also paces the rate-limit gate's holds. */
+  policy: RetryPolicy;
+  /** Most time one call may spend waiting out its own 429s. */
+  maxRateLimitWaitMs: number;
+  /** Most attempts in flight at once; undefined for unlimited. */
+  maxConcurrency: number | undefined;
+  headers: Record<string, string> | undefined;
+  validateResponses: boolean;
+  fetch: ((request: Request) => Promise<Response>) | undefined;
+  log: Logger | undefined;
+}
+
+const MAX_RETRIES = 100;
+
+/**
+ * The settings of a client, read from its options and, for what they leave out, the environment
+ * (`BFL_API_KEY`, `BFL_BASE_URL`, `BFL_LOG`, each read once, here).
+ */
+export function clientSettings(options: BflClientOptions): ClientSettings {
+  const { env } = options;
+  const apiKey = resolveApiKey(options.apiKey, env);
+  const baseUrl = resolveBaseUrl(options, env);
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  checkDelay("backoff.initialDelayMs", backoff.initialDelayMs, 0);
+  checkDelay("backoff.maxDelayMs", backoff.maxDelayMs, 0);
+  checkDelay("backoff.maxRetryAfterMs", backoff.maxRetryAfterMs, 0);
+  const headers = checkHeaders("headers", options.headers);
+  return {
+    apiKey,
+    baseUrl,
+    timeoutMs: checkDelay("timeoutMs", options.timeoutMs ?? 60_000, 1),
+    policy: { ...backoff, maxRetries: checkCount("maxRetries", options.maxRetries ?? 2, 0, MAX_RETRIES) },
+    maxRateLimitWaitMs: checkDelay("rateLimit.maxTotalWaitMs", options.rateLimit?.maxTotalWaitMs ?? 120_000, 0),
+    maxConcurrency:
+      options.maxConcurrency === undefined ? undefined : checkCount("maxConcurrency", options.maxConcurrency, 1),
+    headers,
+    validateResponses: options.validateResponses ?? true,
+    fetch: checkFunction("fetch", options.fetch),
+    log: checkFunction("logger", options.logger) ?? (readEnv("BFL_LOG", env) === "debug" ? consoleLogger : undefined),
+  };
+}
+
+/** A call's own settings: what it overrides of the client's, checked, and its signal and headers. */
+export interface CallSettings {
+  signal: AbortSignal | undefined;
+  timeoutMs: number | undefined;
+  maxRetries: number | undefined;
+  headers: Record<string, string> | undefined;
+}
+
+/** The settings of one call, checked before anything is sent. */
+export function callSettings(options: RequestOptions): CallSettings {
+  if (typeof options !== "object" || options === null) throw new BflConfigurationError("options must be an object");
+  const { signal, timeoutMs, maxRetries } = options;
+  const settings = {
+    timeoutMs: timeoutMs === undefined ? undefined : checkDelay("timeoutMs", timeoutMs, 1),
+    maxRetries: maxRetries === undefined ? undefined : checkCount("maxRetries", maxRetries, 0, MAX_RETRIES),
+    headers: checkHeaders("headers", options.headers),
+  };
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new BflConfigurationError("signal must be an AbortSignal");
+  }
+  return { ...settings, signal };
 }

@@ -240,6 +240,11 @@ export class BflAbortError extends BflError {
   }
 }
 
+/** The error for a caller's abort, keeping the signal's reason as `cause`. */
+export function abortError(signal: AbortSignal, facts: BflErrorOptions = {}): BflAbortError {
+  return new BflAbortError("The request was aborted by the caller's signal", { ...facts, cause: signal.reason });
+}
+
 /** One way in which a 2xx body breaks the spec's response schema. */
 export interface ResponseIssue {
   /** Where in the body, e.g. `timestamp` or `items.0.id`; empty for the body itself. */

@@ -15,7 +15,7 @@ import { onAbort as subscribe } from "./utils/abort.js";
 
 export interface GateOptions {
   /** Most attempts in flight at once (default unlimited). */
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /** Backoff for 429s without a wait. */
   backoff: Required<BackoffOptions>;
   now?: () => number;

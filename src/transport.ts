@@ -5,16 +5,29 @@
  * across attempts it applies the retry policy and records what the server may already have done.
  * It resolves to the last HTTP answer (so `raw` keeps openapi-fetch's `{ data, error, response }`)
  * and throws a {@link BflError} only when no answer came.
+ *
+ * The loop in {@link createTransport} reads as its steps: take a slot, {@link sendAttempt},
+ * decide from the answer ({@link afterAnswer}) or its absence ({@link afterNoAnswer}), each
+ * recording the facts, then {@link waitToRetry}.
  */
 import { CallRecord, mayHaveBeenSent } from "./call-facts.js";
-import { apiErrorFor, BflConfigurationError, BflConnectionError, BflTimeoutError, truncate } from "./errors.js";
+import {
+  abortError,
+  apiErrorFor,
+  type BflApiError,
+  BflConfigurationError,
+  BflConnectionError,
+  type BflError,
+  BflTimeoutError,
+  truncate,
+} from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
 import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, retryDelay } from "./retry.js";
 import { attemptSignal } from "./timeout.js";
 import { settleBy } from "./utils/abort.js";
-import { abortError, delay } from "./utils/delay.js";
+import { delay } from "./utils/delay.js";
 
 export interface TransportSettings {
   apiKey: string;
@@ -29,7 +42,10 @@ export interface TransportSettings {
   log: Logger | undefined;
 }
 
-/** Per-call settings; the facade passes them, `raw` calls use the client's. */
+/**
+ * Per-call settings; the facade passes them, `raw` calls use the client's. Every step sees them
+ * as `call.options`: a new per-call rule is a field here and a line in the step it concerns.
+ */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
@@ -75,161 +91,238 @@ const NULL_BODY = new Set([204, 205, 304]);
 
 export type Transport = (request: Request, call?: CallOptions, record?: CallRecord) => Promise<Response>;
 
+/** One call as its attempts see it: what to send, its limits, and what it has learned so far. */
+interface Call {
+  readonly settings: TransportSettings;
+  readonly log: Logger | undefined;
+  readonly url: string;
+  readonly init: Omit<RequestInit, "signal">;
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  readonly policy: RetryPolicy;
+  readonly options: CallOptions;
+  readonly record: CallRecord;
+  /** Retries spent (429s that held the client are not counted). */
+  retries: number;
+  /** Time this call's 429s have held the client. */
+  rateLimitWaitedMs: number;
+}
+
+/** What one attempt came to: an answer, read whole, or no answer. */
+type Attempt = { response: Response; text: string } | { cause: unknown; timedOut: boolean };
+
+/** What follows an attempt: the answer to hand back, an error to throw, or another attempt after a wait. */
+type Next = { done: Response } | { fail: BflError } | { retryIn: number; reason: string; shownMs: number };
+
 export function createTransport(settings: TransportSettings): Transport {
-  const { apiKey, baseUrl, gate } = settings;
-  const logger = settings.log;
-  // A logger that throws must not change what a call reports nor keep its gate slot.
-  const log: Logger | undefined =
+  const log = safeLogger(settings.log);
+  return async function send(request, options = {}, record = new CallRecord()) {
+    const call = await startCall(settings, log, request, options, record);
+    for (;;) {
+      const slot = await settings.gate.acquire(call.signal, aborted(call, false));
+      const attempt = await sendAttempt(call);
+      const next = "response" in attempt ? afterAnswer(call, attempt, slot) : afterNoAnswer(call, attempt, slot);
+      if ("done" in next) return next.done;
+      if ("fail" in next) throw next.fail;
+      await waitToRetry(call, next);
+    }
+  };
+}
+
+/** A logger that throws must not change what a call reports nor keep its gate slot. */
+function safeLogger(logger: Logger | undefined): Logger | undefined {
+  return (
     logger &&
     ((event) => {
       try {
         logger(event);
       } catch {}
-    });
+    })
+  );
+}
 
-  function connectionError(cause: unknown, timedOut: boolean, timeoutMs: number, record: CallRecord) {
-    const sent = timedOut || mayHaveBeenSent(cause);
-    const facts = { ...record.facts(record.sentWithoutAnswer || sent), cause };
-    const error = timedOut
-      ? new BflTimeoutError(`Request to ${baseUrl} timed out after ${timeoutMs} ms`, facts)
-      : new BflConnectionError(connectionMessage(cause, baseUrl, apiKey), facts);
-    if (sent) {
-      record.sentWithoutAnswer = true;
-      record.ambiguous = error;
-    }
-    return error;
+/**
+ * The call's settings (its options over the client's) and the request as every attempt sends it:
+ * with the key, its body read once. Refuses a URL outside `baseUrl` before anything is sent.
+ */
+async function startCall(
+  settings: TransportSettings,
+  log: Logger | undefined,
+  request: Request,
+  options: CallOptions,
+  record: CallRecord,
+): Promise<Call> {
+  const { apiKey, baseUrl } = settings;
+  // The key goes to baseUrl only: a raw call's own `baseUrl` option or a path such as "/../x"
+  // would name another origin or path (the foreign URL is not echoed: it may hold a password).
+  const rest = request.url.startsWith(baseUrl) ? request.url.slice(baseUrl.length) : undefined;
+  if (rest === undefined || !(rest === "" || rest.startsWith("/") || rest.startsWith("?"))) {
+    throw new BflConfigurationError(`Refusing a request outside ${baseUrl}: the API key is sent there only`);
   }
-
-  function apiError(response: Response, text: string, record: CallRecord) {
-    let body: unknown = text === "" ? undefined : truncate(redactText(text, apiKey));
-    try {
-      body = redactValue(JSON.parse(text), apiKey);
-    } catch {}
-    const headers = redactHeaders(response.headers, apiKey);
-    const init = { status: response.status, statusText: response.statusText, headers, body, ...record.facts() };
-    return apiErrorFor(init, parseRetryAfter(response.headers));
-  }
-
-  /**
-   * One request. The global fetch gets the URL and init, so the attempt's signal reaches it
-   * directly. A custom fetch gets a Request, kept referenced until it settles: undici follows a
-   * Request's signal through a weak reference, and a collected Request would never abort.
-   */
-  async function sendOnce(url: string, init: RequestInit): Promise<Response> {
-    if (!settings.fetch) return fetch(url, init);
-    const request = new Request(url, init);
-    try {
-      return await settings.fetch(request);
-    } finally {
-      request.signal.aborted;
-    }
-  }
-
-  return async function send(request, call = {}, record = new CallRecord()) {
-    // The key goes to baseUrl only: a raw call's own `baseUrl` option or a path such as "/../x"
-    // would name another origin or path (the foreign URL is not echoed: it may hold a password).
-    const rest = request.url.startsWith(baseUrl) ? request.url.slice(baseUrl.length) : undefined;
-    if (rest === undefined || !(rest === "" || rest.startsWith("/") || rest.startsWith("?"))) {
-      throw new BflConfigurationError(`Refusing a request outside ${baseUrl}: the API key is sent there only`);
-    }
+  const headers = new Headers(request.headers);
+  headers.set("x-key", apiKey);
+  const body = request.body ? await request.arrayBuffer() : null;
+  const { maxRetries } = options;
+  return {
+    settings,
+    log,
+    url: request.url,
+    // Redirects are not followed: fetch would carry x-key to whatever origin a redirect names.
+    init: { method: request.method, headers, body, redirect: "manual" },
     // The caller's signal arrives out of band from the facade (a Request would add a listener to it
     // per call); `raw` callers' signals are on the request.
-    const signal = call.signal ?? request.signal;
-    const timeoutMs = call.timeoutMs ?? settings.timeoutMs;
-    const policy =
-      call.maxRetries === undefined ? settings.policy : { ...settings.policy, maxRetries: call.maxRetries };
-    const headers = new Headers(request.headers);
-    headers.set("x-key", apiKey);
-    const body = request.body ? await request.arrayBuffer() : undefined;
-    const aborted = (inFlight: boolean) => () => abortError(signal, record.facts(record.sentWithoutAnswer || inFlight));
-    let retries = 0;
-    let rateLimitWaitedMs = 0;
-
-    for (;;) {
-      const slot: Slot = await gate.acquire(signal, aborted(false));
-      const n = ++record.attempts;
-      const guard = attemptSignal(timeoutMs, signal);
-      // Redirects are not followed: fetch would carry x-key to whatever origin a redirect names.
-      const init: RequestInit = {
-        method: request.method,
-        headers,
-        body: body ?? null,
-        signal: guard.signal,
-        redirect: "manual",
-      };
-      const started = log ? Date.now() : 0;
-      log?.({ level: "debug", message: "request", method: request.method, url: request.url, attempt: n });
-      let response: Response;
-      let text: string;
-      try {
-        // A custom fetch may ignore the signal: its attempt ends on it all the same. The global
-        // fetch honours it for the headers and the body, with no extra promise per attempt.
-        const bounded = <T>(work: Promise<T>) => (settings.fetch ? settleBy(work, guard.signal) : work);
-        const answer = await bounded(sendOnce(request.url, init));
-        // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
-        const buffer = await bounded(readBody(answer));
-        text = answer.ok ? "" : new TextDecoder().decode(buffer);
-        response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
-          status: answer.status,
-          // A server may echo the key anywhere, the reason phrase included.
-          statusText: redactText(answer.statusText, apiKey),
-          headers: redactHeaders(answer.headers, apiKey),
-        });
-      } catch (cause) {
-        slot.release({});
-        if (signal?.aborted) throw aborted(true)();
-        const error = connectionError(cause, guard.timedOut, timeoutMs, record);
-        const wait = retryDelay(++retries, undefined, policy);
-        if (wait === undefined) throw error;
-        log?.({ level: "warn", message: "retry", retry: retries, delayMs: Math.round(wait), reason: error.message });
-        await delay(wait, signal, aborted(false));
-        continue;
-      } finally {
-        guard.dispose();
-      }
-      // Arguments of `log?.()` are only evaluated when there is a logger: nothing here on the hot path.
-      log?.({
-        level: "debug",
-        message: "response",
-        status: response.status,
-        attempt: n,
-        ms: Date.now() - started,
-        requestId: response.headers.get("x-request-id") ?? undefined,
-      });
-      const asked = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
-      // "Retry-After: 0" or a date already past gives no wait: back off as for a 429 without one,
-      // else a server that keeps answering so is asked again at once, forever.
-      const retryAfterMs = asked === 0 ? undefined : asked;
-      const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
-      // A wait longer than the client honours fails this call at once; it does not stall the others.
-      const held = slot.release({ status: response.status, retryAfterMs: tooLong ? 0 : retryAfterMs });
-      if (response.ok) return response;
-
-      const error = apiError(response, text, record);
-      record.failure = error;
-      if (!isRetryableAnswer(response.status, response.headers)) return response;
-      let wait: number | undefined;
-      if (response.status === 429 && held > 0) {
-        // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
-        // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
-        rateLimitWaitedMs += held;
-        if (tooLong || rateLimitWaitedMs > settings.maxRateLimitWaitMs) return response;
-        wait = 0;
-      } else {
-        wait = retryDelay(++retries, response.headers, policy);
-        if (wait === undefined) return response;
-        if (response.status >= 500) record.ambiguous = error;
-      }
-      log?.({
-        level: "warn",
-        message: "retry",
-        retry: retries,
-        delayMs: Math.round(wait || held),
-        reason: error.message,
-      });
-      if (wait > 0) await delay(wait, signal, aborted(false));
-    }
+    signal: options.signal ?? request.signal,
+    timeoutMs: options.timeoutMs ?? settings.timeoutMs,
+    policy: maxRetries === undefined ? settings.policy : { ...settings.policy, maxRetries },
+    options,
+    record,
+    retries: 0,
+    rateLimitWaitedMs: 0,
   };
+}
+
+/** The abort error for this call, now; `inFlight` when a request may be on its way. */
+function aborted(call: Call, inFlight: boolean): () => BflError {
+  const { record } = call;
+  return () => abortError(call.signal, record.facts(record.sentWithoutAnswer || inFlight));
+}
+
+/**
+ * One attempt, bounded (headers and body) by its timeout and the caller's signal. The answer is
+ * read whole and rebuilt with the key redacted wherever a server may echo it.
+ */
+async function sendAttempt(call: Call): Promise<Attempt> {
+  const { settings, log, record } = call;
+  const n = ++record.attempts;
+  const guard = attemptSignal(call.timeoutMs, call.signal);
+  const started = log ? Date.now() : 0;
+  log?.({ level: "debug", message: "request", method: call.init.method, url: call.url, attempt: n });
+  let response: Response;
+  let text: string;
+  try {
+    // A custom fetch may ignore the signal: its attempt ends on it all the same. The global
+    // fetch honours it for the headers and the body, with no extra promise per attempt.
+    const bounded = <T>(work: Promise<T>) => (settings.fetch ? settleBy(work, guard.signal) : work);
+    const answer = await bounded(sendOnce(settings.fetch, call.url, { ...call.init, signal: guard.signal }));
+    // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
+    const buffer = await bounded(readBody(answer));
+    text = answer.ok ? "" : new TextDecoder().decode(buffer);
+    response = new Response(NULL_BODY.has(answer.status) ? null : buffer, {
+      status: answer.status,
+      // A server may echo the key anywhere, the reason phrase included.
+      statusText: redactText(answer.statusText, settings.apiKey),
+      headers: redactHeaders(answer.headers, settings.apiKey),
+    });
+  } catch (cause) {
+    return { cause, timedOut: guard.timedOut };
+  } finally {
+    guard.dispose();
+  }
+  // Arguments of `log?.()` are only evaluated when there is a logger: nothing here on the hot path.
+  log?.({
+    level: "debug",
+    message: "response",
+    status: response.status,
+    attempt: n,
+    ms: Date.now() - started,
+    requestId: response.headers.get("x-request-id") ?? undefined,
+  });
+  return { response, text };
+}
+
+/**
+ * One request. The global fetch gets the URL and init, so the attempt's signal reaches it
+ * directly. A custom fetch gets a Request, kept referenced until it settles: undici follows a
+ * Request's signal through a weak reference, and a collected Request would never abort.
+ */
+async function sendOnce(custom: TransportSettings["fetch"], url: string, init: RequestInit): Promise<Response> {
+  if (!custom) return fetch(url, init);
+  const request = new Request(url, init);
+  try {
+    return await custom(request);
+  } finally {
+    request.signal.aborted;
+  }
+}
+
+/** After an attempt without an answer: records that it may have been sent, then retries or fails. */
+function afterNoAnswer(call: Call, attempt: { cause: unknown; timedOut: boolean }, slot: Slot): Next {
+  slot.release({});
+  if (call.signal.aborted) return { fail: aborted(call, true)() };
+  const error = connectionError(call, attempt.cause, attempt.timedOut);
+  const wait = retryDelay(++call.retries, undefined, call.policy);
+  return wait === undefined ? { fail: error } : { retryIn: wait, reason: error.message, shownMs: wait };
+}
+
+/**
+ * After an answer: tells the gate (a 429 holds the whole client), records an error answer as the
+ * call's failure, and says whether to try again. An answer that is not retried is handed back
+ * as it is: the facade throws `record.failure`, `raw` returns it.
+ */
+function afterAnswer(call: Call, { response, text }: { response: Response; text: string }, slot: Slot): Next {
+  const { status, headers } = response;
+  const asked = status === 429 ? parseRetryAfter(headers) : undefined;
+  // "Retry-After: 0" or a date already past gives no wait: back off as for a 429 without one,
+  // else a server that keeps answering so is asked again at once, forever.
+  const retryAfterMs = asked === 0 ? undefined : asked;
+  const tooLong = retryAfterMs !== undefined && retryAfterMs > call.policy.maxRetryAfterMs;
+  // A wait longer than the client honours fails this call at once; it does not stall the others.
+  const held = slot.release({ status, retryAfterMs: tooLong ? 0 : retryAfterMs });
+  if (response.ok) return { done: response };
+  const error = apiError(call, response, text);
+  call.record.failure = error;
+  if (!isRetryableAnswer(status, headers)) return { done: response };
+  if (status === 429 && held > 0) {
+    // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
+    // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
+    call.rateLimitWaitedMs += held;
+    if (tooLong || call.rateLimitWaitedMs > call.settings.maxRateLimitWaitMs) return { done: response };
+    return { retryIn: 0, reason: error.message, shownMs: held };
+  }
+  const wait = retryDelay(++call.retries, headers, call.policy);
+  if (wait === undefined) return { done: response };
+  if (status >= 500) call.record.ambiguous = error;
+  return { retryIn: wait, reason: error.message, shownMs: wait };
+}
+
+/** Logs the retry and waits for it; a wait of 0 leaves the pacing to the gate. */
+async function waitToRetry(call: Call, next: { retryIn: number; reason: string; shownMs: number }): Promise<void> {
+  const { retries } = call;
+  call.log?.({
+    level: "warn",
+    message: "retry",
+    retry: retries,
+    delayMs: Math.round(next.shownMs),
+    reason: next.reason,
+  });
+  if (next.retryIn > 0) await delay(next.retryIn, call.signal, aborted(call, false));
+}
+
+/** The error for an attempt without an answer; records it as ambiguous when it may have been sent. */
+function connectionError(call: Call, cause: unknown, timedOut: boolean): BflError {
+  const { record, settings } = call;
+  const sent = timedOut || mayHaveBeenSent(cause);
+  const facts = { ...record.facts(record.sentWithoutAnswer || sent), cause };
+  const error = timedOut
+    ? new BflTimeoutError(`Request to ${settings.baseUrl} timed out after ${call.timeoutMs} ms`, facts)
+    : new BflConnectionError(connectionMessage(cause, settings.baseUrl, settings.apiKey), facts);
+  if (sent) {
+    record.sentWithoutAnswer = true;
+    record.ambiguous = error;
+  }
+  return error;
+}
+
+/** The typed error for an error answer, its body and headers redacted. */
+function apiError(call: Call, response: Response, text: string): BflApiError {
+  const { apiKey } = call.settings;
+  let body: unknown = text === "" ? undefined : truncate(redactText(text, apiKey));
+  try {
+    body = redactValue(JSON.parse(text), apiKey);
+  } catch {}
+  const headers = redactHeaders(response.headers, apiKey);
+  const init = { status: response.status, statusText: response.statusText, headers, body, ...call.record.facts() };
+  return apiErrorFor(init, parseRetryAfter(response.headers));
 }
 
 function connectionMessage(cause: unknown, baseUrl: string, apiKey: string): string {

@@ -1,5 +1,4 @@
 /** A wait that the caller's signal can cut short. */
-import { BflAbortError, type BflErrorOptions } from "../errors.js";
 import { onAbort } from "./abort.js";
 
 /** Resolves after `ms`, or rejects with what `aborted()` returns as soon as `signal` aborts. */
@@ -17,9 +16,4 @@ export function delay(ms: number, signal: AbortSignal | undefined, aborted: () =
       resolve();
     }, ms);
   });
-}
-
-/** The error for a caller's abort, keeping the signal's reason as `cause`. */
-export function abortError(signal: AbortSignal, facts: BflErrorOptions = {}): BflAbortError {
-  return new BflAbortError("The request was aborted by the caller's signal", { ...facts, cause: signal.reason });
 }

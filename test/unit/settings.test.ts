@@ -1,0 +1,80 @@
+/** Options become settings in one call each (config.ts); utils/ stands alone. No sockets. */
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { callSettings, clientSettings } from "../../src/config.js";
+import { BflConfigurationError } from "../../src/errors.js";
+import { DEFAULT_BACKOFF } from "../../src/retry.js";
+
+describe("clientSettings", () => {
+  it("fills what the options leave out from the defaults and the given env, not process.env", () => {
+    const settings = clientSettings({ env: { BFL_API_KEY: "env-key", BFL_LOG: "debug" } });
+    expect(settings.apiKey).toBe("env-key");
+    expect(settings.policy).toMatchObject(DEFAULT_BACKOFF);
+    expect(settings.maxConcurrency).toBeUndefined();
+    expect(settings.validateResponses).toBe(true);
+    expect(settings.log).toBeTypeOf("function");
+    expect(clientSettings({ env: { BFL_API_KEY: "k" } }).log).toBeUndefined();
+  });
+
+  it("takes every option over its default", () => {
+    const logger = () => {};
+    const settings = clientSettings({
+      apiKey: "k",
+      env: {},
+      timeoutMs: 7,
+      maxRetries: 0,
+      maxConcurrency: 3,
+      backoff: { initialDelayMs: 1 },
+      rateLimit: { maxTotalWaitMs: 9 },
+      validateResponses: false,
+      logger,
+      headers: { "x-trace": "t" },
+    });
+    expect(settings).toMatchObject({
+      timeoutMs: 7,
+      maxConcurrency: 3,
+      maxRateLimitWaitMs: 9,
+      validateResponses: false,
+    });
+    expect(settings.policy).toMatchObject({ maxRetries: 0, initialDelayMs: 1, maxDelayMs: DEFAULT_BACKOFF.maxDelayMs });
+    expect(settings.log).toBe(logger);
+    expect(settings.headers).toEqual({ "x-trace": "t" });
+  });
+});
+
+describe("callSettings", () => {
+  it("leaves what a call does not set undefined, so the client's settings apply", () => {
+    expect(callSettings({})).toEqual({
+      signal: undefined,
+      timeoutMs: undefined,
+      maxRetries: undefined,
+      headers: undefined,
+    });
+    const signal = new AbortController().signal;
+    expect(callSettings({ signal, maxRetries: 0, timeoutMs: 5 })).toMatchObject({
+      signal,
+      maxRetries: 0,
+      timeoutMs: 5,
+    });
+  });
+
+  it.each([null, "x", { maxRetries: -1 }, { headers: { "x-key": "k" } }, { signal: {} }])(
+    "refuses %j with a BflConfigurationError",
+    (options) => {
+      expect(() => callSettings(options as never)).toThrow(BflConfigurationError);
+    },
+  );
+});
+
+it("src/utils/ imports nothing from the rest of src/", () => {
+  const dir = new URL("../../src/utils/", import.meta.url);
+  const files = readdirSync(dir).filter((name) => name.endsWith(".ts"));
+  expect(files.length).toBeGreaterThan(0);
+  for (const name of files) {
+    const imports = [...readFileSync(new URL(name, dir), "utf8").matchAll(/from\s+["']([^"']+)["']/g)].map((m) => m[1]);
+    expect(
+      imports.filter((path) => path?.startsWith("..")),
+      name,
+    ).toEqual([]);
+  }
+});
