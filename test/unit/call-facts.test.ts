@@ -20,12 +20,9 @@ describe("mayHaveBeenSent", () => {
     "SELF_SIGNED_CERT_IN_CHAIN",
     "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
     "ERR_TLS_CERT_ALTNAME_INVALID",
-  ])(
-    "%s: no connection was made, so nothing reached the server",
-    (code) => {
-      expect(mayHaveBeenSent(fetchFailed(Object.assign(new Error(code), { code })))).toBe(false);
-    },
-  );
+  ])("%s: no connection was made, so nothing reached the server", (code) => {
+    expect(mayHaveBeenSent(fetchFailed(Object.assign(new Error(code), { code })))).toBe(false);
+  });
 
   it("finds the code on an AggregateError's first error (several addresses tried)", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });

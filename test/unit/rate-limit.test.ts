@@ -207,6 +207,13 @@ describe("a 429 from an earlier round", () => {
     expect((await g.acquire(undefined, aborted)).release({ status: 429 })).toBe(2000);
   });
 
+  it("a 429 that asks for a wait starts no backoff round: the next one without a wait backs off from the start", async () => {
+    const g = gate(undefined);
+    (await g.acquire(undefined, aborted)).release({ status: 429, retryAfterMs: 100 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await g.acquire(undefined, aborted)).release({ status: 429 })).toBe(500);
+  });
+
   it("a shorter wait never shortens a longer hold already set", async () => {
     const g = gate(undefined);
     const early = await g.acquire(undefined, aborted);

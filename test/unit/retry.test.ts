@@ -19,6 +19,7 @@ describe("parseRetryAfter", () => {
   it("Retry-After in seconds, whole or not, spaces around it", () => {
     expect(wait({ "retry-after": " 3 " })).toBe(3000);
     expect(wait({ "retry-after": "1.5" })).toBe(1500);
+    expect(wait({ "retry-after": "2.25" })).toBe(2250);
     expect(wait({ "retry-after": "0" })).toBe(0);
   });
 
