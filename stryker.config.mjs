@@ -16,8 +16,13 @@ export default {
     "src/call-facts.ts",
     "src/validate.ts",
     "src/transport.ts",
+    // The task polling of finetuned generation; a warning, not an error, while it does not exist.
+    "src/tasks.ts",
   ],
   coverageAnalysis: "perTest",
+  // A mutant of a module-level constant (the never-connected codes, the defaults) runs the whole
+  // project each, minutes apiece on 2 shared cores; such constants have tests of their own.
+  ignoreStatic: true,
   concurrency: 2,
   reporters: ["clear-text", "progress", "html"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
