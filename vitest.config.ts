@@ -19,7 +19,7 @@ import { defineConfig } from "vitest/config";
 const tsc = fileURLToPath(new URL("node_modules/typescript/bin/tsc", import.meta.url));
 
 /** Pure modules, and code run in this process against in-process servers or the fake. */
-const unit = [
+export const unit = [
   "test/client/**/*.test.ts",
   "test/cli/embedding.test.ts",
   "test/generate/{contract,validate}.test.ts",

@@ -73,8 +73,8 @@ export function classifyDelete(error: unknown, options: ClassifyOptions = {}): D
     const warning = `the server accepted the delete (${error.status}) but its answer breaks the API spec: ${fields}`;
     return { outcome: "deleted", ok: true, status: error.status, warning: oneLine(warning) };
   }
-  const gone = error instanceof BflNotFoundError && (error.afterAmbiguousAttempt || options.ignoreMissing === true);
-  if (gone || (status === 404 && options.ignoreMissing === true)) {
+  // Every 404 is a BflNotFoundError (errors.ts's one status map), so the class alone decides.
+  if (error instanceof BflNotFoundError && (error.afterAmbiguousAttempt || options.ignoreMissing === true)) {
     return { outcome: "already-gone", ok: true, status: 404, error: described };
   }
   if (error instanceof BflAbortError && error.attempts === 0) {

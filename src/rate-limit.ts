@@ -39,7 +39,8 @@ interface Waiter {
   notBefore: number;
   resolve(slot: Slot): void;
   reject(reason: unknown): void;
-  cleanup(): unknown;
+  /** Unsubscribes from the caller's signal; undefined without one. */
+  cleanup: (() => unknown) | undefined;
 }
 
 /** Successes needed, per unit of the limit, before it rises by one. */
@@ -111,7 +112,7 @@ export class RateLimitGate {
               if (this.#queue.size === 0) this.#pump();
               reject(onAbort());
             })
-          : () => false,
+          : undefined,
       };
       this.#queue.add(waiter);
       this.#pump();
@@ -184,10 +185,11 @@ export class RateLimitGate {
         continue;
       }
       this.#queue.delete(waiter);
-      waiter.cleanup();
+      waiter.cleanup?.();
       waiter.resolve(this.#grant());
     }
-    if (this.#queue.size > 0 && wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
+    // A waiter not yet due (so a finite wake) is the only reason for a timer; when full, a release pumps.
+    if (wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
       // A hold at the longest allowed plus its jitter may pass the longest timer: wake and look again.
       this.#timer = setTimeout(() => this.#pump(), Math.min(wake - now, MAX_DELAY_MS));
     }

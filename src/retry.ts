@@ -52,12 +52,14 @@ export function isRetryableAnswer(status: number, headers: Headers): boolean {
  * HTTP date. `undefined` when absent or unreadable.
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+  // Stryker disable next-line StringLiteral: any text without a number parses as NaN, as "" does.
   const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
   if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get("retry-after")?.trim();
-  if (!value) return undefined;
+  const value = headers.get("retry-after") ?? "";
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
+  // An HTTP date starts with the day's name; anything else ("-1", "5.") is unreadable, though
+  // Date.parse would take it for a date long past and so for no wait at all.
+  const date = /^[A-Za-z]/.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

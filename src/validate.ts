@@ -84,7 +84,7 @@ function check(schema: Schema, value: unknown, path: string, components: Compone
  * serialisation, so key order counts: enough for the literal values specs put there.
  */
 function sameJson(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function checkObject(

@@ -7,17 +7,43 @@ import { BflServerError } from "../../src/errors.js";
 const fetchFailed = (cause: unknown) => new TypeError("fetch failed", { cause });
 
 describe("mayHaveBeenSent", () => {
-  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "CERT_HAS_EXPIRED"])(
-    "%s: no connection was made, so nothing reached the server",
-    (code) => {
-      expect(mayHaveBeenSent(fetchFailed(Object.assign(new Error(code), { code })))).toBe(false);
-    },
-  );
+  it.each([
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EAI_NONAME",
+    "ENETUNREACH",
+    "EHOSTUNREACH",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "CERT_HAS_EXPIRED",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+  ])("%s: no connection was made, so nothing reached the server", (code) => {
+    expect(mayHaveBeenSent(fetchFailed(Object.assign(new Error(code), { code })))).toBe(false);
+  });
 
   it("finds the code on an AggregateError's first error (several addresses tried)", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     expect(errorCode(fetchFailed(new AggregateError([refused])))).toBe("ECONNREFUSED");
     expect(mayHaveBeenSent(fetchFailed(new AggregateError([refused])))).toBe(false);
+  });
+
+  it("a code on the error itself counts; a cause's code wins over an AggregateError's list", () => {
+    expect(mayHaveBeenSent(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }))).toBe(false);
+    const both = Object.assign(new Error("x"), {
+      cause: { code: "ECONNRESET" },
+      errors: [{ code: "ECONNREFUSED" }],
+    });
+    expect(errorCode(both)).toBe("ECONNRESET");
+  });
+
+  it("a chain of causes that loops back on itself ends, with no code found", () => {
+    const looping: { cause?: unknown } = {};
+    looping.cause = looping;
+    expect(errorCode(looping)).toBeUndefined();
+    expect(mayHaveBeenSent(looping)).toBe(true);
   });
 
   it.each([

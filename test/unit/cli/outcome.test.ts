@@ -5,6 +5,7 @@ import {
   BflConnectionError,
   type BflErrorOptions,
   BflNotFoundError,
+  BflPermissionDeniedError,
   BflResponseValidationError,
   BflServerError,
   BflTimeoutError,
@@ -88,8 +89,43 @@ describe("classifyDelete", () => {
     });
   });
 
+  it("a definite refusal after an earlier 5xx is failed: the server answered, and said no", () => {
+    const refused = new BflPermissionDeniedError(init(403, { attempts: 2, afterAmbiguousAttempt: true }));
+    expect(classifyDelete(refused)).toMatchObject({ outcome: "failed", ok: false, status: 403 });
+  });
+
+  it("ignoreMissing: false is the default: a plain 404 stays failed", () => {
+    expect(classifyDelete(notFound({ attempts: 1 }), { ignoreMissing: false }).outcome).toBe("failed");
+  });
+
+  it("an HTTP error's message is its own (it names the status); others are prefixed with their name", () => {
+    const error = notFound({ attempts: 1 });
+    expect(classifyDelete(error).error).toEqual({ name: "BflNotFoundError", message: error.message });
+    expect(error.message).not.toMatch(/^BflNotFoundError/);
+  });
+
+  it("a thrown value that is not an Error is failed, shown as text", () => {
+    expect(classifyDelete("boom\nagain")).toEqual({
+      outcome: "failed",
+      ok: false,
+      status: null,
+      error: { name: "Error", message: "boom again" },
+    });
+  });
+
+  it("a 2xx whose whole body breaks the spec names the body", () => {
+    const error = new BflResponseValidationError(200, "not json", [{ path: "", message: "expected object" }]);
+    expect(classifyDelete(error).warning).toMatch(/\(body\)$/);
+  });
+
   it("not-attempted carries a reason; only deleted and already-gone are gone", () => {
-    expect(notAttemptedOutcome()).toMatchObject({ outcome: "not-attempted", ok: false, status: null });
+    expect(notAttemptedOutcome()).toEqual({
+      outcome: "not-attempted",
+      ok: false,
+      status: null,
+      error: { name: "NotAttempted", message: expect.stringMatching(/^not sent/) },
+    });
+    expect(notAttemptedOutcome("stopped").error?.message).toBe("stopped");
     expect(DELETE_OUTCOMES.filter(isGone)).toEqual(["deleted", "already-gone"]);
   });
 });

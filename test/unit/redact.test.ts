@@ -1,0 +1,77 @@
+/** Redaction of the API key in what a server sends back (src/redact.ts): pure, no sockets. */
+import { describe, expect, it } from "vitest";
+import { REDACTED, redactHeaders, redactText, redactValue } from "../../src/redact.js";
+
+const KEY = "sk-live-1234abcd";
+
+describe("redactText", () => {
+  it("replaces every whole occurrence, keeping the text around it", () => {
+    expect(redactText(`bad key ${KEY}; got ${KEY}.`, KEY)).toBe(`bad key ${REDACTED}; got ${REDACTED}.`);
+    expect(redactText(KEY, KEY)).toBe(REDACTED);
+  });
+
+  it("leaves a key that runs into letters or digits on either side (a short key never garbles words)", () => {
+    expect(redactText("tasks and tas", "tas")).toBe(`tasks and ${REDACTED}`);
+    expect(redactText("atlas tas", "tas")).toBe(`atlas ${REDACTED}`);
+    expect(redactText("xtas tasx", "tas")).toBe("xtas tasx");
+  });
+
+  it("finds a whole occurrence after one inside a word", () => {
+    expect(redactText("xab ab", "ab")).toBe(`xab ${REDACTED}`);
+    expect(redactText("abx ab", "ab")).toBe(`abx ${REDACTED}`);
+  });
+
+  it("a key that starts or ends with a non-alphanumeric character is a token on that side wherever it stands", () => {
+    expect(redactText("x-abc", "-abc")).toBe(`x${REDACTED}`);
+    expect(redactText("abc-x", "abc-")).toBe(`${REDACTED}x`);
+    // Its other side still has to be a word boundary.
+    expect(redactText("x-abcd", "-abc")).toBe("x-abcd");
+    expect(redactText("xabc-", "abc-")).toBe("xabc-");
+  });
+
+  it("overlapping occurrences: the first is replaced, the overlap left as text", () => {
+    expect(redactText("a-a-a", "a-a")).toBe(`${REDACTED}-a`);
+    expect(redactText("--- ---", "--")).toBe(`${REDACTED}- ${REDACTED}-`);
+  });
+
+  it("an empty key or a text without it comes back as it is", () => {
+    expect(redactText("anything", "")).toBe("anything");
+    expect(redactText("nothing here", KEY)).toBe("nothing here");
+  });
+});
+
+describe("redactValue", () => {
+  it("redacts in strings at any depth: object values, keys and array items", () => {
+    const body = { detail: [{ msg: `bad ${KEY}`, loc: ["header", KEY] }], [KEY]: { echo: KEY } };
+    expect(redactValue(body, KEY)).toEqual({
+      detail: [{ msg: `bad ${REDACTED}`, loc: ["header", REDACTED] }],
+      [REDACTED]: { echo: REDACTED },
+    });
+  });
+
+  it("keeps numbers, booleans and null as they are", () => {
+    expect(redactValue([1, true, null, KEY], KEY)).toEqual([1, true, null, REDACTED]);
+    expect(redactValue(42, KEY)).toBe(42);
+    expect(redactValue(null, KEY)).toBeNull();
+  });
+});
+
+describe("redactHeaders", () => {
+  it("redacts values and drops a header whose name holds the key (whatever its case)", () => {
+    const headers = new Headers({ "x-echo": `key=${KEY}`, [`x-${KEY}`]: "1", "content-type": "application/json" });
+    const clean = redactHeaders(headers, KEY);
+    expect([...clean.entries()]).toEqual([
+      ["content-type", "application/json"],
+      ["x-echo", `key=${REDACTED}`],
+    ]);
+    // The answer's own headers are not touched.
+    expect(headers.get("x-echo")).toBe(`key=${KEY}`);
+    const mixed = "AbCdEf123456";
+    expect(redactHeaders(new Headers({ [`x-${mixed}`]: "1", a: "b" }), mixed).has(`x-${mixed}`)).toBe(false);
+  });
+
+  it("returns the same headers when nothing holds the key", () => {
+    const headers = new Headers({ "x-request-id": "r1" });
+    expect(redactHeaders(headers, KEY)).toBe(headers);
+  });
+});
