@@ -39,7 +39,12 @@ let packedFiles: string[];
 let withoutPrism: string;
 
 function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // CI runs `npm test --ignore-scripts` (dist/ is built once before): npm hands that setting to
+  // child npm processes as npm_config_ignore_scripts, which would skip the prepack under test.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_config_ignore_scripts$/i.test(name)),
+  );
+  return execFileSync("npm", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** Runs node in the consumer project; async, so that this process's fault server can answer it. */
