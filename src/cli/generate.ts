@@ -6,6 +6,7 @@
  */
 import { requests, schemas } from "../../generated/contract.js";
 import { redactValue } from "../redact.js";
+import { isObject } from "../utils/is-object.js";
 import { oneLine } from "../utils/one-line.js";
 import { type Schema, validate } from "../validate.js";
 import type { GenerateOptions } from "./args.js";
@@ -219,9 +220,15 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
       return 1;
     }
     if (taskId === undefined && lib.submitMayHaveCreated(error)) {
-      err(
-        `${oneLine((error as Error).message)}; the submit may have reached the server: a task may exist and cost credits`,
-      );
+      // A 2xx that breaks the spec still holds the id of the task the server created: name it.
+      const { name, body } = error as { name?: unknown; body?: unknown };
+      const accepted = name === "BflResponseValidationError" && isObject(body) && typeof body.id === "string";
+      const id = accepted ? (body.id as string) : undefined;
+      const fate =
+        id === undefined
+          ? "the submit may have reached the server: a task may exist and cost credits"
+          : `the server created task ${id}, which may still finish and cost credits`;
+      err(`${oneLine((error as Error).message)}; ${fate}`);
       return 1;
     }
     throw error;

@@ -107,3 +107,13 @@ describe("generate against a hostile server", () => {
     expect(posts()).toEqual([]);
   });
 });
+
+describe("generate when the submit's answer breaks the spec", () => {
+  it("names the task the server accepted (its id is in the 2xx answer), never just 'may exist'", async () => {
+    server.reply((res) => json(200, { id: "task-9", polling_url: 42, cost: "free" })(res));
+    const run = await generate(["--out", path.join(dir, "never.jpeg")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task task-9/);
+    expect(posts()).toHaveLength(1);
+  });
+});
