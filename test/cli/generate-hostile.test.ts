@@ -67,6 +67,13 @@ describe("generate against a hostile server", () => {
     },
   );
 
+  it.each([":", '"', ",", "{", "a"])("--json prints valid JSON for the key %j, echoed or not", async (key) => {
+    bfl(jpeg, { prompt: `say ${key} "${key}" {${key}}` });
+    const run = await generate(["--json", "--out", path.join(dir, "keys.jpeg")], key);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ id: "task-1", status: "Ready" });
+  });
+
   it("a delivery host that stalls mid-body: exit 1 after --timeout, naming the task; no file", async () => {
     const cwd = mkdtempSync(path.join(dir, "stall-"));
     bfl((res) => {
