@@ -7,7 +7,7 @@
 import openapiFetch, { type Client } from "openapi-fetch";
 import { responseSchemas, responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
-import { type BflClientOptions, callSettings, clientSettings, type RequestOptions } from "./config.js";
+import { type BflClientOptions, callSettings, checkFunction, clientSettings, type RequestOptions } from "./config.js";
 import { abortError, BflResponseValidationError, truncate } from "./errors.js";
 import { RateLimitGate } from "./rate-limit.js";
 import { redactText, redactValue } from "./redact.js";
@@ -266,6 +266,8 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     generateWithFinetune: async (model, body, options = {}) => {
       const { headers, onSubmitted, ...waitOptions } = options;
       callSettings(options);
+      // Checked before the paid submit: a hook that cannot be called would lose the task after paying.
+      checkFunction("onSubmitted", onSubmitted);
       const { signal } = waitOptions;
       const task = await submitFinetuned(model, body, {
         ...(signal ? { signal } : {}),

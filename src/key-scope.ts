@@ -12,9 +12,11 @@
 /** `api.bfl.ai` or `api.<one label>.bfl.ai` (hostnames are lowercased by URL). */
 const BFL_API_HOST = /^api(\.[a-z0-9-]+)?\.bfl\.ai$/;
 
-/** Whether `url` is https on a BFL API host's default port. */
+/** Whether `url` is https on a BFL API host's default port, with no credentials (`https://:pw@…` has a password only). */
 export function isBflApiUrl(url: URL): boolean {
-  return url.protocol === "https:" && url.port === "" && BFL_API_HOST.test(url.hostname) && !url.username;
+  return (
+    url.protocol === "https:" && url.port === "" && BFL_API_HOST.test(url.hostname) && !url.username && !url.password
+  );
 }
 
 /** Whether `url` (a string as a Request holds it, normalised) is `baseUrl` itself or below it. */

@@ -170,6 +170,8 @@ async function startCall(
   const body = request.body ? await request.arrayBuffer() : null;
   const policy =
     options.maxRetries === undefined ? settings.policy : { ...settings.policy, maxRetries: options.maxRetries };
+  // A POST to a `-finetuned` path creates a paid task, whoever sends it (`raw` too): never twice unasked.
+  const paid = request.method === "POST" && /-finetuned$/.test(new URL(request.url).pathname);
   return {
     settings,
     log,
@@ -182,7 +184,7 @@ async function startCall(
     timeoutMs: options.timeoutMs ?? settings.timeoutMs,
     policy,
     rateLimitBudgetMs: rateLimitBudget(settings.maxRateLimitWaitMs, policy.maxRetries),
-    options,
+    options: paid ? { ...options, retryUnsentOnly: true } : options,
     record,
     retries: 0,
     rateLimitWaitedMs: 0,

@@ -6,12 +6,13 @@
  */
 import { requests, schemas } from "../../generated/contract.js";
 import { redactValue } from "../redact.js";
+import { isObject } from "../utils/is-object.js";
 import { oneLine } from "../utils/one-line.js";
 import { type Schema, validate } from "../validate.js";
 import type { GenerateOptions } from "./args.js";
 import { SIGNAL_EXIT, type StopSignal } from "./delete.js";
 import type { CliIo } from "./io.js";
-import { type CliClient, createCliClient, type Lib } from "./library.js";
+import { type CliClient, createCliClient, keyIn, type Lib } from "./library.js";
 import { lineWriter, printable } from "./output.js";
 import { UsageError } from "./usage-error.js";
 import { checkWritable, writeWhole } from "./write-file.js";
@@ -76,23 +77,62 @@ function waitFailure(error: Error, taskId: string): string {
 
 class Failure extends Error {}
 
-async function download(url: string, taskId: string, signal: AbortSignal) {
-  // A plain fetch: no key, no client headers. The delivery host is not BFL's API.
-  const response = await fetch(url, { signal, redirect: "follow" }).catch((error: unknown) => {
-    if (signal.aborted) throw error;
-    throw new Failure(`task ${taskId}: the image could not be downloaded: ${(error as Error).message}`);
-  });
-  if (response.status === 403 || response.status === 404) {
-    await response.body?.cancel();
-    throw new Failure(
-      `task ${taskId}: the result expired (HTTP ${response.status} from the delivery host; its URL lasts about 10 minutes)`,
-    );
+/** `--timeout`'s default (the client's per attempt), for the download too. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Most bytes of one image: far above a 4-megapixel PNG, and a delivery host sending without end cannot exhaust memory. */
+const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The sample, bounded like an API call: `timeoutMs` for headers and body together (a stalled
+ * delivery host must not hang the command) and {@link MAX_IMAGE_BYTES}. `stop` (Ctrl+C) aborts it.
+ */
+async function download(url: string, taskId: string, stop: AbortSignal, timeoutMs: number) {
+  const failed = (why: string) => new Failure(`task ${taskId}: the image could not be downloaded: ${why}`);
+  const controller = new AbortController();
+  const onStop = () => controller.abort(stop.reason);
+  if (stop.aborted) onStop();
+  else stop.addEventListener("abort", onStop, { once: true });
+  const timer = setTimeout(() => controller.abort(failed(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  try {
+    // A plain fetch: no key, no client headers. The delivery host is not BFL's API.
+    const response = await fetch(url, { signal: controller.signal, redirect: "follow" });
+    if (response.status === 403 || response.status === 404) {
+      await response.body?.cancel();
+      throw new Failure(
+        `task ${taskId}: the result expired (HTTP ${response.status} from the delivery host; its URL lasts about 10 minutes)`,
+      );
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw failed(`HTTP ${response.status}`);
+    }
+    return { bytes: await readImage(response, failed), contentType: response.headers.get("content-type") };
+  } catch (error) {
+    if (stop.aborted || error instanceof Failure) throw error;
+    if (controller.signal.reason instanceof Failure) throw controller.signal.reason;
+    throw failed((error as Error).message);
+  } finally {
+    clearTimeout(timer);
+    stop.removeEventListener("abort", onStop);
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Failure(`task ${taskId}: the image could not be downloaded: HTTP ${response.status}`);
+}
+
+/** The whole body, or a failure past {@link MAX_IMAGE_BYTES}. */
+async function readImage(response: Response, failed: (why: string) => Failure): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > MAX_IMAGE_BYTES) {
+      reader.cancel().catch(() => {});
+      throw failed(`larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`);
+    }
+    chunks.push(read.value);
   }
-  return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get("content-type") };
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**
@@ -129,11 +169,11 @@ async function submit(client: CliClient, options: GenerateOptions, signal: Abort
 
 export async function generateCommand(io: CliIo, options: GenerateOptions, lib: Lib): Promise<number> {
   const client = createCliClient(lib, io.env, options);
-  if (options.out !== undefined) {
-    await checkWritable(options.out).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`--out ${options.out}: cannot write there (${error.code ?? error.message})`);
-    });
-  }
+  // Before the paid submit: a folder that cannot take the image would lose it after paying.
+  await checkWritable(options.out).catch((error: NodeJS.ErrnoException) => {
+    const where = options.out === undefined ? "the working folder" : `--out ${options.out}`;
+    throw new UsageError(`${where}: cannot write the image there (${error.code ?? error.message})`);
+  });
   const stop = watchStop();
   // The task id and the server's reasons are the server's text: no control character reaches the terminal.
   const err = (line: string) => io.stderr.write(`bfl-finetune: ${printable(line)}\n`);
@@ -149,13 +189,14 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
       hideProgress();
     }
     const sample = result.result.sample;
-    const image = await download(sample, task.id, stop.signal);
+    const image = await download(sample, task.id, stop.signal, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const file = options.out ?? defaultName(task.id, sample, image.contentType);
     await writeWhole(file, image.bytes).catch((error: Error) => {
       throw new Failure(`task ${task.id}: the image could not be written to ${file}: ${error.message}`);
     });
     const out = lineWriter(io.stdout);
-    const key = io.env.BFL_API_KEY;
+    // The key as the client sends it (trimmed): that is the text a server may echo.
+    const key = keyIn(io.env);
     const printed = { ...result, file };
     out.write(`${options.json ? JSON.stringify(key ? redactValue(printed, key) : printed) : printable(file)}\n`);
     await out.ready();
@@ -179,9 +220,15 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
       return 1;
     }
     if (taskId === undefined && lib.submitMayHaveCreated(error)) {
-      err(
-        `${oneLine((error as Error).message)}; the submit may have reached the server: a task may exist and cost credits`,
-      );
+      // A 2xx that breaks the spec still holds the id of the task the server created: name it.
+      const { name, body } = error as { name?: unknown; body?: unknown };
+      const accepted = name === "BflResponseValidationError" && isObject(body) && typeof body.id === "string";
+      const id = accepted ? (body.id as string) : undefined;
+      const fate =
+        id === undefined
+          ? "the submit may have reached the server: a task may exist and cost credits"
+          : `the server created task ${id}, which may still finish and cost credits`;
+      err(`${oneLine((error as Error).message)}; ${fate}`);
       return 1;
     }
     throw error;

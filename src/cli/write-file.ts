@@ -3,12 +3,18 @@
  * the rename cannot cross disks), flushed, then renamed over the name asked for. On any failure
  * the temporary file is removed and nothing is left under either name.
  */
-import { access, constants, open, rename, rm } from "node:fs/promises";
+import { access, constants, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 
-/** Fails unless a file can be created at `file` (its folder exists and is writable). */
-export async function checkWritable(file: string): Promise<void> {
-  await access(path.dirname(path.resolve(file)), constants.W_OK);
+/**
+ * Fails unless a file can be written at `file` (its folder exists and is writable, and `file` is
+ * not a folder); with no `file`, unless the working folder is writable.
+ */
+export async function checkWritable(file: string | undefined): Promise<void> {
+  await access(file === undefined ? "." : path.dirname(path.resolve(file)), constants.W_OK);
+  if (file !== undefined && (await stat(file).catch(() => undefined))?.isDirectory()) {
+    throw Object.assign(new Error("a folder"), { code: "EISDIR" });
+  }
 }
 
 export async function writeWhole(file: string, data: Uint8Array): Promise<void> {
