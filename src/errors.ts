@@ -51,7 +51,10 @@ export interface CallFacts {
   sentWithoutAnswer: boolean;
 }
 
-export interface BflErrorOptions extends ErrorOptions, Partial<CallFacts> {}
+export interface BflErrorOptions extends ErrorOptions, Partial<CallFacts> {
+  /** The generation task the failed call was about, when there is one. */
+  taskId?: string | undefined;
+}
 
 /**
  * Marks every instance so that `instanceof` also recognises errors from another copy of this
@@ -75,12 +78,19 @@ export class BflError extends Error implements CallFacts {
   declare readonly attempts: number;
   declare readonly afterAmbiguousAttempt: boolean;
   declare readonly sentWithoutAnswer: boolean;
+  /**
+   * The generation task this error is about: set on every error a wait for a task throws (a
+   * poll that failed, an abort, a timeout, the task's own end), so the id of a paid task is
+   * never lost. `undefined` for calls that are not about a task.
+   */
+  declare readonly taskId?: string;
 
   constructor(message: string, options: BflErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.attempts = options.attempts ?? 0;
     this.afterAmbiguousAttempt = options.afterAmbiguousAttempt ?? false;
     this.sentWithoutAnswer = options.sentWithoutAnswer ?? false;
+    if (options.taskId !== undefined) (this as { taskId?: string }).taskId = options.taskId;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -246,7 +256,7 @@ export class BflResponseValidationError extends BflError {
 }
 
 /** A task's terminal status and what came with it. */
-export interface TaskErrorInit extends TaskFacts, BflErrorOptions {
+export interface TaskErrorInit extends TaskFacts, Omit<BflErrorOptions, "taskId"> {
   /** The task's `status` as the server sent it (`Error`, `Request Moderated`, ...). */
   taskStatus: string;
 }

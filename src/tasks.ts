@@ -180,6 +180,12 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   }
 }
 
+/** A poll's own failure (5xx after its retries, a connection error) names the task it was about. */
+function aboutTask(error: unknown, taskId: string): unknown {
+  if (error instanceof BflError && error.taskId === undefined) (error as { taskId?: string }).taskId = taskId;
+  return error;
+}
+
 /** A get_result that answered 404 is the task's: the same answer, with the task id. */
 function asTaskError(error: unknown, taskId: string): unknown {
   if (!(error instanceof BflNotFoundError) || error instanceof BflTaskNotFoundError) return error;
@@ -208,10 +214,12 @@ export async function waitForTask(
       ? new BflTimeoutError(`Task ${task.id} was not ready after ${timeoutMs} ms (last status: ${last})`, {
           attempts: polls,
           cause,
+          taskId: task.id,
         })
       : new BflAbortError(`Stopped waiting for task ${task.id} (last status: ${last}): aborted; the task goes on`, {
           attempts: polls,
           cause: signal?.reason,
+          taskId: task.id,
         });
   try {
     for (;;) {
@@ -222,7 +230,7 @@ export async function waitForTask(
         result = await poll(wait.signal);
       } catch (error) {
         if (error instanceof BflAbortError) throw stopped(error);
-        throw asTaskError(error, task.id);
+        throw aboutTask(asTaskError(error, task.id), task.id);
       }
       last = String(result.status);
       const ready = settle(result, task.id, redact);
