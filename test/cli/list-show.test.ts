@@ -97,10 +97,11 @@ describe("bfl-finetune show", () => {
     ]);
   });
 
-  it("keeps escape codes from the server's details off the terminal, in keys and values", async () => {
-    server.reply(json(200, { finetune_details: { "mode\u001b[2J": "a\u001b]0;owned\u0007\nb" } }));
+  it("keeps escape codes from the server's details off the terminal, in keys and values (as the README says)", async () => {
+    // A line break in a string value becomes a space; one in a key is escaped like any control.
+    server.reply(json(200, { finetune_details: { "mo\nde\u001b[2J": "a\u001b]0;owned\u0007\nb" } }));
     const run = await runCli(["show", "ft-1", "--base-url", server.url], { env });
-    expect(run.stdout).toBe("mode\\u001b[2J: a\\u001b]0;owned\\u0007 b\n");
+    expect(run.stdout).toBe("mo\\u000ade\\u001b[2J: a\\u001b]0;owned\\u0007 b\n");
     expect(run.code).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The README's Usage and fake examples, run as written: each block after a `<!-- tested: NAME -->`
+ * The README's Usage, whole-life and fake examples, run as written: each block after a `<!-- tested: NAME -->`
  * marker is copied into a project outside the repo that has `bfl-finetune` installed (linked to
  * this repo: its package.json exports, so dist/ built by `npm test`), and run there against the
  * fake. An API change that breaks an example fails here. Other fragments may stay fragments.
@@ -52,6 +52,34 @@ describe.concurrent("the README's examples, as written", () => {
       expect(run.stdout).toMatch(/^success my-finetune \S+\n$/);
       expect(fake.finetunes).toEqual(["other"]);
       expect(fake.requests.map((r) => r.operation)).toEqual(["listFinetunes", "getFinetuneDetails", "deleteFinetune"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a finetune's whole life: generates with it, saves the image, then deletes it", async () => {
+    const fake = createFakeBfl({ finetunes: ["my-finetune", "other"] });
+    const server = await fake.listen();
+    try {
+      writeFileSync(path.join(project, "lifecycle.ts"), testedBlock(readme, "lifecycle"));
+      const run = await runScript("lifecycle.ts", [], {
+        cwd: project,
+        env: { BFL_API_KEY: "any-key", BFL_BASE_URL: server.url },
+      });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const operations = fake.requests.map((r) => r.operation);
+      expect(operations[0]).toBe("submitFinetuned");
+      expect(operations.at(-1)).toBe("deleteFinetune");
+      expect(operations.slice(1, -2).every((op) => op === "getResult")).toBe(true);
+      expect(operations.at(-2)).toBe("sample");
+      const download = fake.requests.find((r) => r.operation === "sample");
+      expect(download, "the image was downloaded").toBeDefined();
+      expect(download?.headers, "no key sent to the delivery host").not.toHaveProperty("x-key");
+      expect(fake.tasks.map((t) => t.status)).toEqual(["Ready"]);
+      expect(fake.finetunes).toEqual(["other"]);
+      const image = readFileSync(path.join(project, "beach.jpeg"));
+      expect([...image.subarray(0, 2)]).toEqual([0xff, 0xd8]); // a JPEG, as the fake serves it
     } finally {
       await server.close();
     }
