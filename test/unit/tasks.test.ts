@@ -106,7 +106,7 @@ describe("the status of a task", () => {
   ])("Ready with %s: a response validation error naming result.sample", async (_name, body) => {
     const { error } = (await settled(wait(scripted(body).poll))) as { error: BflResponseValidationError };
     expect(error).toBeInstanceOf(BflResponseValidationError);
-    expect(error.issues).toEqual([{ path: "result.sample", message: expect.any(String) }]);
+    expect(error.issues).toEqual([{ path: "result.sample", message: expect.stringContaining("sample") }]);
   });
 
   it.each(["Request Moderated", "Content Moderated"])("%s: a moderation error with id, status, details", async (s) => {
@@ -128,6 +128,7 @@ describe("the status of a task", () => {
     const { error } = (await settled(wait(scripted(body).poll))) as { error: BflTaskNotFoundError };
     expect(error).toBeInstanceOf(BflTaskNotFoundError);
     expect(error).toMatchObject({ taskId: "t-1", status: 200, body, details: { why: "expired" } });
+    expect(error.message).toMatch(/^200 OK: task t-1 not found/);
   });
 
   it("an unknown status: a response validation error quoting it", async () => {
@@ -136,6 +137,14 @@ describe("the status of a task", () => {
     };
     expect(error).toBeInstanceOf(BflResponseValidationError);
     expect(error.issues).toEqual([{ path: "status", message: 'unknown task status "Done"' }]);
+  });
+
+  it("a status other than Ready never resolves, whatever its result holds", async () => {
+    for (const status of ["Error", "Content Moderated"]) {
+      const body = answer({ status, result: { sample: SAMPLE } });
+      const { error } = (await settled(wait(scripted(body).poll))) as { error: BflTaskError };
+      expect(error).toBeInstanceOf(BflTaskError);
+    }
   });
 
   it("an error holds the answer after redact, never the answer as sent", async () => {
@@ -159,7 +168,7 @@ describe("a poll that fails", () => {
     expect(error).toMatchObject({ taskId: "t-1", status: 404, body: { detail: "nope" }, details: null });
     expect(error).toMatchObject({ attempts: 2, afterAmbiguousAttempt: true });
     expect(error.cause).toBe(cause);
-    expect(error.message).toContain("t-1");
+    expect(error.message).toMatch(/^404 Not Found: nope; task t-1 not found/);
   });
 
   it.each([
@@ -229,6 +238,12 @@ describe("ending a wait", () => {
     expect(error.message).toMatch(/^Stopped waiting for task t-1/);
   });
 
+  it("a poll's abort with neither a caller's signal nor a timeout: still an abort error", async () => {
+    const { error } = (await settled(wait(scripted(new BflAbortError("aborted")).poll))) as { error: Error };
+    expect(error).toBeInstanceOf(BflAbortError);
+    expect(error).toMatchObject({ attempts: 1 });
+  });
+
   it("a signal aborted already: nothing polled", async () => {
     const { poll, at } = scripted(ready);
     const { error } = (await settled(wait(poll, { signal: AbortSignal.abort() }))) as { error: Error };
@@ -281,7 +296,9 @@ describe("checks before anything is sent", () => {
     const known = (path: string) => ["/v1/a-finetuned", "/v1/flux-dev"].includes(path);
     expect(checkModel("a-finetuned", known)).toBe("/v1/a-finetuned");
     for (const model of ["flux-dev", "b-finetuned", 7, undefined]) {
-      expect(() => checkModel(model, known)).toThrow(TypeError);
+      expect(() => checkModel(model, known)).toThrow(
+        new TypeError(`model must be a finetuned model of the API spec, got ${JSON.stringify(model)}`),
+      );
     }
   });
 
