@@ -286,7 +286,7 @@ describe("a paid submit is never sent twice unasked", () => {
       expect(error).toMatchObject({ attempts: 1, sentWithoutAnswer: noAnswer });
       expect(submitMayHaveCreated(error)).toBe(true);
       // The server records a request once it has read it, maybe after the client gave up on it.
-      await vi.waitFor(() => expect(own.requests.filter(isSubmit).length).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(own.requests.filter(isSubmit).length).toBeGreaterThan(0), { timeout: 5000 });
       expect(own.requests.filter(isSubmit)).toHaveLength(1);
     } finally {
       await own.close();
