@@ -16,8 +16,9 @@ export default {
     "src/call-facts.ts",
     "src/validate.ts",
     "src/transport.ts",
-    // The task polling of finetuned generation (not yet in the README's dated scores).
+    // The task polling of finetuned generation, and where the key (and a poll) may go.
     "src/tasks.ts",
+    "src/key-scope.ts",
   ],
   coverageAnalysis: "perTest",
   // A mutant of a module-level constant (the never-connected codes, the defaults) runs the whole

@@ -138,7 +138,7 @@ export function pollingTarget(task: TaskRef, baseUrl: string): string | undefine
   } catch {
     throw invalid(task, "polling_url", "not an absolute URL");
   }
-  if (!/^https?:$/.test(url.protocol)) throw invalid(task, "polling_url", "not an http(s) URL");
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid(task, "polling_url", "not an http(s) URL");
   if (isUnderBase(url.href, baseUrl)) return url.href;
   return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
 }

@@ -19,6 +19,7 @@ describe("mayCarryKey", () => {
     ["http://127.0.0.1:9/prefix", true],
     ["http://127.0.0.1:9/prefixed/v1/x", false],
     ["http://127.0.0.1:10/prefix/v1/x", false],
+    ["not a URL", false],
   ])("%s: %s", (url, allowed) => {
     expect(mayCarryKey(url, "http://127.0.0.1:9/prefix")).toBe(allowed);
   });
