@@ -68,8 +68,33 @@ function operationPrefix(path: Diff["path"]): string {
   return path.length === 3 ? "" : `${method.toUpperCase()} ${String(path[1])}: `;
 }
 
+/** The name of the property a path ends in or lies under (`…properties › name › …`). */
+function propertyAt(path: Diff["path"]): string | undefined {
+  const i = path.lastIndexOf("properties");
+  return i >= 0 && i + 1 < path.length ? String(path[i + 1]) : undefined;
+}
+
+/**
+ * A property or enum value added or removed, named from the path. api-smart-diff describes the
+ * second and later operations reaching the same component node as "annotation (name)" or
+ * "annotation (index)", which names neither the field nor the value; the path always does.
+ */
+function namedChange(diff: Diff): string | undefined {
+  const verb = diff.action === "add" ? "Added" : diff.action === "remove" ? "Removed" : undefined;
+  if (!verb) return undefined;
+  const where = / in [A-Z].*$/.exec(diff.description ?? "")?.[0] ?? "";
+  if (diff.path.at(-2) === "properties") return `[${verb}] property \`${String(diff.path.at(-1))}\`${where}`;
+  if (diff.path.at(-2) === "enum") {
+    const v = diff.action === "add" ? diff.after : diff.before;
+    const value = typeof v === "string" ? v : JSON.stringify(v);
+    const of = propertyAt(diff.path);
+    return `[${verb}] value \`${value}\`${of ? ` of \`${of}\`` : ""}${where}`;
+  }
+  return undefined;
+}
+
 function describe(diff: Diff): string {
-  const what = diff.description || `[${diff.action}] ${diff.path.join(" › ")}`;
+  const what = namedChange(diff) ?? (diff.description || `[${diff.action}] ${diff.path.join(" › ")}`);
   const types = isRetype(diff) ? ` (${typesOf(diff.before).join("|")} → ${typesOf(diff.after).join("|")})` : "";
   return `${operationPrefix(diff.path)}${what}${types}`;
 }

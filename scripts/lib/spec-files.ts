@@ -3,7 +3,7 @@
  *   <pulled file>   BFL's document, bytes exactly as pulled (named in source.json, `file`)
  *   source.json     where and when it was pulled, its sha256 and size
  *   overlay.yaml    our additions, an OpenAPI Overlay 1.0 document
- *   openapi.json    the effective spec, generated: pulled document, cut, overlay applied
+ *   openapi.json    the effective spec, generated: overlay applied to the pulled document, then cut
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";

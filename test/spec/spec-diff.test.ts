@@ -236,6 +236,50 @@ describe("classification for a client", () => {
     expect(report.other).toEqual([`${OP}: [Replaced] annotation (description)`]);
   });
 
+  it("names the property and the enum value at every operation a shared schema reaches", () => {
+    // Two operations whose bodies reach one component: api-smart-diff names the change at the
+    // first and says "annotation (…)" at the second; each line must name the field or the value.
+    const op = (ref: string) => ({
+      post: {
+        requestBody: { content: { "application/json": { schema: { $ref: ref } } } },
+        responses: { "200": { description: "OK" } },
+      },
+    });
+    const doc = (format: string[], extra: boolean): Doc => ({
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: { "/v1/a": op("#/components/schemas/A"), "/v1/b": op("#/components/schemas/B") },
+      components: {
+        schemas: {
+          Base: {
+            type: "object",
+            properties: {
+              output_format: { anyOf: [{ $ref: "#/components/schemas/Format" }, { type: "null" }] },
+              ...(extra ? { transparent_bg: { type: "boolean" } } : {}),
+            },
+          },
+          Format: { type: "string", enum: format },
+          A: {
+            allOf: [{ $ref: "#/components/schemas/Base" }, { type: "object", properties: { x: { type: "string" } } }],
+          },
+          B: {
+            allOf: [{ $ref: "#/components/schemas/Base" }, { type: "object", properties: { y: { type: "string" } } }],
+          },
+        },
+      },
+    });
+    const report = diffSpecs(doc(["jpeg", "png", "webp"], false), doc(["jpeg", "png"], true));
+    for (const path of ["/v1/a", "/v1/b"]) {
+      expect(report.breaking).toContainEqual(
+        expect.stringMatching(`^POST ${path}: \\[Removed\\] value \`webp\` of \`output_format\` in Request Body`),
+      );
+      expect(report.nonBreaking).toContainEqual(
+        expect.stringMatching(`^POST ${path}: \\[Added\\] property \`transparent_bg\` in Request Body`),
+      );
+    }
+    expect([...report.breaking, ...report.nonBreaking].join("\n")).not.toMatch(/annotation/);
+  });
+
   it("identical documents: no changes", () => {
     const report = diffSpecs(current(), current());
     expect(report).toEqual({ breaking: [], nonBreaking: [], other: [] });
