@@ -377,11 +377,7 @@ describe.concurrent("refusals: one line, exit 1, pulled copy and source.json byt
     ],
     ["a server that never answers", ["/hang", "--timeout-ms", "300"], /did not answer in full within 300 ms$/],
     ["a body that stops coming", ["/stall", "--timeout-ms", "300"], /did not answer in full within 300 ms$/],
-    [
-      "a connection reset mid-body",
-      ["/reset-mid-body"],
-      /download of .* broke off after \d+ bytes: \S.*$/,
-    ],
+    ["a connection reset mid-body", ["/reset-mid-body"], /download of .* broke off after \d+ bytes: \S.*$/],
   ])("%s", async (_name, [route, ...rest], message) => {
     const run = await pull(["--from", `${base}${route}`, ...(rest as string[])]);
     expect(run.code).toBe(1);
