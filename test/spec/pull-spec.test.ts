@@ -194,10 +194,11 @@ describe.concurrent("pulling", { timeout: 120_000 }, () => {
     expect(same.code).toBe(0);
     const recorded = JSON.parse(readFileSync(path.join(OPENAPI_DIR, "source.json"), "utf8"));
     expect(same.read("source.json")).toEqual({ ...recorded, pulledAt: expect.any(String) });
+    // Whatever the committed pull names (a regen may record a short commit): a GitHub origin.
     expect(same.read("source.json").origin).toEqual({
-      repository: "tryAGI/BlackForestLabs",
-      path: "src/libs/BlackForestLabs/openapi.json",
-      commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+      repository: expect.stringMatching(/^[^/\s]+\/[^/\s]+$/),
+      path: expect.stringMatching(/\.(json|ya?ml)$/),
+      commit: expect.stringMatching(/^[0-9a-f]{7,40}$/),
     });
 
     const file = path.join(mkdtempSync(path.join(scratch, "file-")), "bfl.json");
