@@ -1,5 +1,6 @@
 /**
- * Where the Bun and Deno binaries are, from the `bun` and `deno` devDependencies, without their
+ * Where the Bun and Deno binaries are, from the `bun` and `deno` packages (optional dependencies
+ * of the private workspace test/runtime-deps, so `npm ci` skips them where they cannot install), without their
  * install scripts having run (npm runs a dependency's scripts only once approved). Each wrapper
  * lists one package per platform as an optional dependency, and npm installs only the one that
  * fits this machine: the binary is in there. Once a wrapper's postinstall has run, it may have
@@ -34,7 +35,9 @@ export function findRuntime(runtime: Runtime): { path: string } | { missing: str
   try {
     wrapper = path.dirname(require.resolve(`${runtime}/package.json`));
   } catch {
-    return { missing: `the ${runtime} devDependency is not installed (run npm ci)` };
+    return {
+      missing: `the ${runtime} package is not installed (npm ci installs it where it ships for ${process.platform}-${process.arch})`,
+    };
   }
   const manifest = JSON.parse(readFileSync(path.join(wrapper, "package.json"), "utf8")) as {
     optionalDependencies?: Record<string, string>;
