@@ -174,10 +174,9 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     method: "get" | "post",
     options: RequestOptions,
     request: (init: CallInit) => Promise<{ data?: string | undefined; response: Response }>,
-    transportOptions: Pick<CallOptions, "retryUnsentOnly"> = {},
   ): Promise<T> {
     const { headers: callHeaders, ...rest } = callSettings(options);
-    const perCall = { ...rest, ...transportOptions };
+    const perCall: CallOptions = rest;
     if (perCall.signal?.aborted) throw abortError(perCall.signal);
     const record = new CallRecord();
     const { data, response } = await request({
@@ -213,7 +212,8 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     checkSubmitBody(body);
     // The path is a runtime string here; its body type was checked at the call site.
     const post = raw.POST as unknown as (path: string, init: CallInit & { body: unknown }) => ReturnType<typeof getUrl>;
-    return call(path, "post", options, (init) => post(path, { ...init, body }), { retryUnsentOnly: true });
+    // The transport sends a POST to a -finetuned path once unless the server clearly refused it.
+    return call(path, "post", options, (init) => post(path, { ...init, body }));
   }
 
   async function waitForResult(task: TaskRef, options: WaitOptions = {}): Promise<ReadyResult> {

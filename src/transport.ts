@@ -43,20 +43,11 @@ export interface TransportSettings {
   log: Logger | undefined;
 }
 
-/**
- * Per-call settings; the facade passes them, `raw` calls use the client's. Every step sees them
- * as `call.options`: a new per-call rule is a field here and a line in the step it concerns.
- */
+/** Per-call settings; the facade passes them, `raw` calls use the client's. `startCall` resolves them. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
   maxRetries?: number | undefined;
-  /**
-   * The request creates something that costs (a generation task): retry only when nothing can
-   * have been done, a connection never made or a 429. An attempt the server may have acted on
-   * (no answer after sending, a timeout, a 5xx, 408, 409) ends the call with its facts.
-   */
-  retryUnsentOnly?: boolean | undefined;
 }
 
 /** Most bytes read from one answer: a broken or hostile server must not exhaust memory. */
@@ -100,7 +91,13 @@ interface Call {
   readonly policy: RetryPolicy;
   /** Most time this call may spend waiting out its own 429s. */
   readonly rateLimitBudgetMs: number;
-  readonly options: CallOptions;
+  /**
+   * The request creates something that costs (a POST to a `-finetuned` path: a generation task):
+   * retried only when nothing can have been done, a connection never made or a 429. An attempt
+   * the server may have acted on (no answer after sending, a timeout, a 5xx, 408, 409) ends the
+   * call with its facts.
+   */
+  readonly paid: boolean;
   readonly record: CallRecord;
   /** Retries spent (429s that held the client are not counted). */
   retries: number;
@@ -170,8 +167,6 @@ async function startCall(
   const body = request.body ? await request.arrayBuffer() : null;
   const policy =
     options.maxRetries === undefined ? settings.policy : { ...settings.policy, maxRetries: options.maxRetries };
-  // A POST to a `-finetuned` path creates a paid task, whoever sends it (`raw` too): never twice unasked.
-  const paid = request.method === "POST" && /-finetuned$/.test(new URL(request.url).pathname);
   return {
     settings,
     log,
@@ -184,7 +179,8 @@ async function startCall(
     timeoutMs: options.timeoutMs ?? settings.timeoutMs,
     policy,
     rateLimitBudgetMs: rateLimitBudget(settings.maxRateLimitWaitMs, policy.maxRetries),
-    options: paid ? { ...options, retryUnsentOnly: true } : options,
+    // A POST to a `-finetuned` path creates a paid task, whoever sends it (`raw` too): never twice unasked.
+    paid: request.method === "POST" && /-finetuned$/.test(new URL(request.url).pathname),
     record,
     retries: 0,
     rateLimitWaitedMs: 0,
@@ -261,7 +257,7 @@ function afterNoAnswer(call: Call, attempt: { cause: unknown; timedOut: boolean 
   slot.release({});
   if (call.signal.aborted) return { fail: aborted(call, true)() };
   const error = connectionError(call, attempt.cause, attempt.timedOut);
-  if (call.options.retryUnsentOnly && error.sentWithoutAnswer) return { fail: error };
+  if (call.paid && error.sentWithoutAnswer) return { fail: error };
   const wait = retryDelay(++call.retries, undefined, call.policy);
   return wait === undefined ? { fail: error } : { retryIn: wait, reason: error.message, shownMs: wait };
 }
@@ -293,7 +289,7 @@ function afterAnswer(call: Call, { response, text }: { response: Response; text:
     return { retryIn: 0, reason: error.message, shownMs: held };
   }
   // Only a 429 is a definite refusal; any other retryable answer may follow a task created.
-  if (call.options.retryUnsentOnly && status !== 429) return { done: response };
+  if (call.paid && status !== 429) return { done: response };
   const wait = retryDelay(++call.retries, headers, call.policy);
   if (wait === undefined) return { done: response };
   if (status >= 500) call.record.ambiguous = error;
