@@ -29,6 +29,7 @@ import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, rateLimitBudget, 
 import { attemptSignal } from "./timeout.js";
 import { settleBy } from "./utils/abort.js";
 import { delay } from "./utils/delay.js";
+import { readCapped } from "./utils/read-capped.js";
 
 export interface TransportSettings {
   apiKey: string;
@@ -64,18 +65,9 @@ async function readBody(answer: Response): Promise<ArrayBuffer> {
   if (!answer.headers.has("content-encoding") && Number.isInteger(declared) && declared <= MAX_BODY_BYTES) {
     return answer.arrayBuffer();
   }
-  const reader = answer.body.getReader();
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      reader.cancel().catch(() => {});
-      throw new Error("the answer's body is larger than 16 MiB");
-    }
-    chunks.push(read.value);
-  }
-  return new Blob(chunks).arrayBuffer();
+  const whole = await readCapped(answer.body, MAX_BODY_BYTES);
+  if (whole === undefined) throw new Error("the answer's body is larger than 16 MiB");
+  return whole;
 }
 
 export type Transport = (request: Request, call?: CallOptions, record?: CallRecord) => Promise<Response>;

@@ -1,24 +1,8 @@
-import { open, readFile, rename, rm } from "node:fs/promises";
-import path from "node:path";
+import { readFile, rename, rm } from "node:fs/promises";
+import { writeTemp } from "../../src/cli/write-file.js";
 
 /** Pretty JSON (2 spaces, trailing newline) so snapshot diffs are reviewable. */
 export const prettyJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-
-const tempNameFor = (file: string) =>
-  path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-
-/** Writes and flushes a temp file next to `file` (same folder, so the rename cannot cross disks). */
-async function writeTemp(file: string, data: string | Buffer): Promise<string> {
-  const temp = tempNameFor(file);
-  const handle = await open(temp, "wx");
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return temp;
-}
 
 /**
  * Replaces several files together: every new content is written to a temp file first, then each is

@@ -8,6 +8,7 @@ import { requests, schemas } from "../../generated/contract.js";
 import { redactValue } from "../redact.js";
 import { isObject } from "../utils/is-object.js";
 import { oneLine } from "../utils/one-line.js";
+import { readCapped } from "../utils/read-capped.js";
 import { type Schema, validate } from "../validate.js";
 import type { GenerateOptions } from "./args.js";
 import { SIGNAL_EXIT, type StopSignal } from "./delete.js";
@@ -120,19 +121,9 @@ async function download(url: string, taskId: string, stop: AbortSignal, timeoutM
 
 /** The whole body, or a failure past {@link MAX_IMAGE_BYTES}. */
 async function readImage(response: Response, failed: (why: string) => Failure): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > MAX_IMAGE_BYTES) {
-      reader.cancel().catch(() => {});
-      throw failed(`larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`);
-    }
-    chunks.push(read.value);
-  }
-  return new Uint8Array(await new Blob(chunks).arrayBuffer());
+  const whole = await readCapped(response.body, MAX_IMAGE_BYTES);
+  if (whole === undefined) throw failed(`larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`);
+  return new Uint8Array(whole);
 }
 
 /**

@@ -17,7 +17,11 @@ export async function checkWritable(file: string | undefined): Promise<void> {
   }
 }
 
-export async function writeWhole(file: string, data: Uint8Array): Promise<void> {
+/**
+ * Writes and flushes `data` to a new temporary file beside `file` (same folder, so a rename
+ * cannot cross disks) and resolves to its name; on failure nothing of it is left.
+ */
+export async function writeTemp(file: string, data: string | Uint8Array): Promise<string> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const handle = await open(temp, "wx");
@@ -27,6 +31,16 @@ export async function writeWhole(file: string, data: Uint8Array): Promise<void> 
     } finally {
       await handle.close();
     }
+    return temp;
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export async function writeWhole(file: string, data: Uint8Array): Promise<void> {
+  const temp = await writeTemp(file, data);
+  try {
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
