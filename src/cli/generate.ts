@@ -89,7 +89,9 @@ const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
  * delivery host must not hang the command) and {@link MAX_IMAGE_BYTES}. `stop` (Ctrl+C) aborts it.
  */
 async function download(url: string, taskId: string, stop: AbortSignal, timeoutMs: number) {
-  const failed = (why: string) => new Failure(`task ${taskId}: the image could not be downloaded: ${why}`);
+  // A URL's user and password are cut from every reason: fetch's own messages quote the URL whole.
+  const failed = (why: string) =>
+    new Failure(`task ${taskId}: the image could not be downloaded: ${why.replace(/\/\/[^/?#\s]*@/g, "//")}`);
   const controller = new AbortController();
   const onStop = () => controller.abort(stop.reason);
   if (stop.aborted) onStop();

@@ -123,6 +123,17 @@ describe("generate against a hostile server", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it("a sample URL with a user and password: exit 1 naming the task; the password is never printed", async () => {
+    const cwd = mkdtempSync(path.join(dir, "credentials-"));
+    bfl(jpeg, { sample: server.url.replace("//", "//user:s3cret-pass@") + "/delivery/sample.jpeg" });
+    const run = await generate(["--out", path.join(cwd, "x.jpeg")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task task-1: the image could not be downloaded/);
+    expect(run.stderr).not.toContain("s3cret-pass");
+    expect(server.requests.some((r) => r.url.startsWith("/delivery"))).toBe(false);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it("--out naming a folder: exit 2 before the paid submit (else the image is lost after paying)", async () => {
     const folder = path.join(dir, "a-folder");
     mkdirSync(folder);
