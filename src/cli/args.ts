@@ -7,7 +7,7 @@ export const HELP = `Usage: bfl-finetune delete <id...> [options]
        bfl-finetune delete - [options]            (ids on stdin)
        bfl-finetune list [--json]                 (your finetune ids, one per line)
        bfl-finetune show <id> [--json]            (one finetune's details)
-       bfl-finetune generate <id> --prompt TEXT [--model M] [--strength N] [--out FILE] [--json]
+       bfl-finetune generate <id> --prompt TEXT [--model M] [--strength N] [--out FILE] [--wait S] [--json]
 
 Deletes finetunes you created on the Black Forest Labs API. Ids come one per line from a file or
 stdin; blank lines and # comments are skipped, duplicates removed. Ids are read as they come, so
@@ -32,6 +32,8 @@ Options:
   --strength N         generate: finetune_strength, how much the finetune weighs (server default)
   --out FILE           generate: where to write the image (default <task id>.<format>); written
                        whole or not at all
+  --wait SECONDS       generate: most time to wait for the task, polls included (default 600);
+                       then exit 1 naming the task, which may still finish and cost credits
   --json               generate: print the final result (id, status, result, ...) plus "file"
   -y, --yes            Do not ask for confirmation before deleting several ids
   -h, --help           Show this help
@@ -107,11 +109,16 @@ export interface GenerateOptions extends ApiOptions {
   model: string;
   strength: number | undefined;
   out: string | undefined;
+  /** Most time to wait for the task (`--wait`): a task stuck `Pending` must not hang the command. */
+  waitMs: number;
 }
 
 export type CliOptions = DeleteOptions | ListOptions | ShowOptions | GenerateOptions | { command: "help" | "version" };
 
 export const DEFAULT_MODEL = "flux-pro-1.1-ultra-finetuned";
+
+/** `--wait`'s default: a task is usually ready in seconds; ten minutes is also how long its sample URL lasts. */
+export const DEFAULT_WAIT_MS = 600_000;
 
 /** The longest delay a Node timer honours; above it Node fires after 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -124,12 +131,12 @@ function integerIn(flag: string, value: string | undefined, min: number, max: nu
   return n;
 }
 
-/** `--timeout` in seconds to whole milliseconds: at least 1 ms, at most what a timer can wait. */
-function seconds(value: string | undefined): number | undefined {
+/** `--timeout` or `--wait` in seconds to whole milliseconds: at least 1 ms, at most what a timer can wait. */
+function seconds(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Math.round(Number(value) * 1000);
   if (!/^\d+(\.\d+)?$/.test(value) || ms < 1 || ms > MAX_TIMER_MS)
-    throw new UsageError(`--timeout must be a number of seconds from 0.001 to 2147483, got "${value}"`);
+    throw new UsageError(`${flag} must be a number of seconds from 0.001 to 2147483, got "${value}"`);
   return ms;
 }
 
@@ -153,7 +160,7 @@ export function parseCli(argv: string[]): CliOptions {
   const api: ApiOptions = {
     json: values.json,
     baseUrl: values["base-url"],
-    timeoutMs: seconds(values.timeout),
+    timeoutMs: seconds("--timeout", values.timeout),
     maxRetries: integerIn("--max-retries", values["max-retries"], 0, 10),
   };
   const [command, ...rest] = positionals;
@@ -217,12 +224,13 @@ function generateOptions(api: ApiOptions, values: ReturnType<typeof parse>["valu
     model: model.endsWith("-finetuned") ? model : `${model}-finetuned`,
     strength: strength === undefined ? undefined : Number(strength),
     out: values.out,
+    waitMs: seconds("--wait", values.wait) ?? DEFAULT_WAIT_MS,
   };
 }
 
 /** Flags that only make sense for generate are refused elsewhere rather than silently ignored. */
 function refuseGenerateFlags(command: string, values: ReturnType<typeof parse>["values"]): void {
-  const given = (["prompt", "model", "strength", "out"] as const).find((flag) => values[flag] !== undefined);
+  const given = (["prompt", "model", "strength", "out", "wait"] as const).find((flag) => values[flag] !== undefined);
   if (given !== undefined && (command === "delete" || command === "list" || command === "show")) {
     throw new UsageError(`--${given} only applies to generate, not ${command}`);
   }
@@ -256,6 +264,7 @@ function parse(argv: string[]) {
       model: { type: "string" },
       strength: { type: "string" },
       out: { type: "string" },
+      wait: { type: "string" },
       yes: { type: "boolean", short: "y", default: false },
       help: { type: "boolean", short: "h", default: false },
       version: { type: "boolean", short: "v", default: false },

@@ -73,7 +73,10 @@ function defaultName(taskId: string, sampleUrl: string, contentType: string | nu
 /** A failed wait, in one line that names the task (a task error's own message already does). */
 function waitFailure(error: Error, taskId: string): string {
   const message = oneLine(error.message);
-  return "taskId" in error ? message : `task ${taskId}: ${message}`;
+  const named = "taskId" in error ? message : `task ${taskId}: ${message}`;
+  // Only a terminal status ends the task; a wait cut short (--wait, a poll that failed) does not.
+  const ended = /^Bfl(Task|Moderation|TaskNotFound)Error$/.test(error.name);
+  return ended ? named : `${named}; the task may still finish and cost credits`;
 }
 
 class Failure extends Error {}
@@ -177,7 +180,7 @@ export async function generateCommand(io: CliIo, options: GenerateOptions, lib: 
     const hideProgress = showProgress(io, task.id);
     let result: Result;
     try {
-      result = await client.waitForResult(task, { signal: stop.signal });
+      result = await client.waitForResult(task, { signal: stop.signal, timeoutMs: options.waitMs });
     } finally {
       hideProgress();
     }

@@ -134,6 +134,21 @@ describe("generate against a hostile server", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it("a task that stays Pending: exit 1 after --wait, naming the task, which may still finish; no file", async () => {
+    const cwd = mkdtempSync(path.join(dir, "pending-"));
+    server.reply((res, _n, req: RecordedRequest) =>
+      req.method === "POST"
+        ? json(200, { id: "task-1", polling_url: `${server.url}/v1/get_result?id=task-1` })(res)
+        : json(200, { id: "task-1", status: "Pending", result: null, details: null, progress: 0.5 })(res),
+    );
+    const run = await generate(["--wait", "0.7", "--out", path.join(cwd, "x.jpeg")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task-1 .*not ready after 700 ms.*may still finish and cost credits/);
+    expect(posts()).toHaveLength(1);
+    expect(server.requests.filter((r) => r.url.startsWith("/v1/get_result")).length).toBeGreaterThan(0);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it("--out naming a folder: exit 2 before the paid submit (else the image is lost after paying)", async () => {
     const folder = path.join(dir, "a-folder");
     mkdirSync(folder);

@@ -1,6 +1,6 @@
 /** Command-line parsing (src/cli/args.ts) and list items (src/cli/list.ts). No server, no process. */
 import { describe, expect, it } from "vitest";
-import { parseCli } from "../../../src/cli/args.js";
+import { DEFAULT_WAIT_MS, parseCli } from "../../../src/cli/args.js";
 import { idOfListItem } from "../../../src/cli/list.js";
 import { detailLines } from "../../../src/cli/show.js";
 
@@ -45,16 +45,18 @@ describe("parseCli", () => {
       model: "flux-pro-1.1-ultra-finetuned",
       strength: undefined,
       out: undefined,
+      waitMs: DEFAULT_WAIT_MS,
       json: false,
       baseUrl: undefined,
       timeoutMs: undefined,
       maxRetries: undefined,
     });
-    const options = ["--model", "flux-pro-1.0-fill", "--strength", "0.5", "--out", "x.png", "--json"];
+    const options = ["--model", "flux-pro-1.0-fill", "--strength", "0.5", "--out", "x.png", "--wait", "1.5", "--json"];
     expect(parseCli(["generate", "ft", "--prompt", "p", ...options])).toMatchObject({
       model: "flux-pro-1.0-fill-finetuned",
       strength: 0.5,
       out: "x.png",
+      waitMs: 1500,
       json: true,
     });
     expect(parseCli(["generate", "ft", "--prompt", "p", "--model", "m-finetuned"])).toMatchObject({
@@ -75,6 +77,10 @@ describe("parseCli", () => {
     expect(() => parseCli(["generate", "ft", "--prompt", "p", "--yes"])).toThrow("--yes only applies to delete");
     expect(() => parseCli(["show", "ft", "--prompt", "p"])).toThrow("--prompt only applies to generate");
     expect(() => parseCli(["delete", "ft", "--out", "x"])).toThrow("--out only applies to generate");
+    expect(() => parseCli(["list", "--wait", "5"])).toThrow("--wait only applies to generate");
+    for (const bad of ["0", "-1", "soon", "0.0001"]) {
+      expect(() => parseCli(["generate", "ft", "--prompt", "p", `--wait=${bad}`]), bad).toThrow("--wait must be");
+    }
   });
 });
 
