@@ -91,15 +91,14 @@ export function resolveBaseUrl(options: BaseUrlOptions, env?: Env): string {
     // An unparsable string may still hold a password: say only that it is not a URL.
     return refuse("baseUrl", "be an absolute URL");
   }
-  const { protocol, origin } = url;
-  const refused = (rule: string) => refuse("baseUrl", rule, origin);
-  if (url.username || url.password) refused("have no user name or password");
-  // The parser starts a query or a fragment at the first unescaped ? or #, even an empty one.
-  if (/[?#]/.test(raw)) refused("have no ?query or #fragment");
+  const { protocol, origin, pathname } = url;
   const insecureOk = protocol === "http:" && (isLoopbackHost(url.hostname) || options.allowInsecureHttp === true);
-  if (protocol !== "https:" && !insecureOk)
-    refused("use https (http only on loopback or with allowInsecureHttp: true)");
-  return `${origin}${url.pathname}`.replace(/\/+$/, "");
+  if (protocol !== "https:" && !insecureOk) {
+    refuse("baseUrl", "use https (http only on loopback or with allowInsecureHttp: true)", origin);
+  }
+  // Anything past the origin and path is a user name, a password, a ?query or a #fragment (even an empty one).
+  if (url.href !== origin + pathname) refuse("baseUrl", "have no user:password, ?query or #fragment", origin);
+  return (origin + pathname).replace(/\/+$/, "");
 }
 
 /** Node's timers fire at once for longer delays, so every delay setting stays at or below it. */
