@@ -36,38 +36,36 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * and workers have no `process`, and a value that is not allowed is a value not given.
  */
 export function readEnv(name: string, env?: Env): string | undefined {
-  let value: string | undefined;
   try {
-    value = (env ?? (typeof process === "undefined" ? undefined : process.env))?.[name]?.trim();
+    return (env ?? globalThis.process?.env)?.[name]?.trim() || undefined;
   } catch {
     return undefined;
   }
-  return value ? value : undefined;
 }
 
-/** A {@link BflConfigurationError}: one way to say "this option cannot work", nothing sent. */
-const refuse = (message: string): never => {
-  throw new BflConfigurationError(message);
+/**
+ * The one way to say "this option cannot work", nothing sent: a {@link BflConfigurationError}
+ * `<name> must <rule>[, got <got>]`. `got` is only ever a value safe to show: never a key or a
+ * URL's password.
+ */
+const refuse = (name: string, rule: string, got?: string): never => {
+  throw new BflConfigurationError(`${name} must ${rule}${got === undefined ? "" : `, got ${got}`}`);
 };
 
 /** The key from the option or `BFL_API_KEY`; throws when there is none or it cannot be a header. */
 export function resolveApiKey(apiKey: string | undefined, env?: Env): string {
   // An empty option is a bug upstream (an unset variable), not a request for BFL_API_KEY: that
   // may be another account's key.
-  if (apiKey !== undefined && (typeof apiKey !== "string" || !apiKey.trim())) {
-    refuse("apiKey is empty or not a string: pass a key, or leave the option out to use BFL_API_KEY");
-  }
-  const key = apiKey?.trim() ?? readEnv("BFL_API_KEY", env);
-  if (!key) refuse("No BFL API key: set the BFL_API_KEY environment variable or pass the apiKey option");
+  const fromEnv = apiKey === undefined;
+  const key = fromEnv ? readEnv("BFL_API_KEY", env) : typeof apiKey === "string" ? apiKey.trim() : "";
+  if (key === undefined) return refuse("apiKey or BFL_API_KEY", "be set");
   // The key itself is never put in a message.
-  if (!/^[\x21-\x7e]+$/.test(key as string)) refuse("The BFL API key holds characters an x-key header cannot carry");
-  return key as string;
+  if (!/^[\x21-\x7e]+$/.test(key)) refuse(fromEnv ? "BFL_API_KEY" : "apiKey", "be non-blank printable ASCII");
+  return key;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
 /** Whether a URL's hostname is this machine (`localhost`, 127.0.0.0/8, `[::1]`). */
-export const isLoopbackHost = (hostname: string): boolean => LOOPBACK.test(hostname);
+export const isLoopbackHost = (hostname: string): boolean => /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
 
 export interface BaseUrlOptions {
   baseUrl?: string | undefined;
@@ -84,45 +82,50 @@ export interface BaseUrlOptions {
  */
 export function resolveBaseUrl(options: BaseUrlOptions, env?: Env): string {
   const { region = "us1" } = options;
-  if (!Object.hasOwn(REGIONS, region)) {
-    refuse(`Unknown region ${JSON.stringify(region)}: use one of ${Object.keys(REGIONS).join(", ")}`);
-  }
+  if (!Object.hasOwn(REGIONS, region)) refuse("region", `be one of ${Object.keys(REGIONS)}`, JSON.stringify(region));
   const raw = options.baseUrl ?? readEnv("BFL_BASE_URL", env) ?? REGIONS[region];
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     // An unparsable string may still hold a password: say only that it is not a URL.
-    return refuse("Invalid baseUrl: expected an absolute URL such as https://api.us1.bfl.ai");
+    return refuse("baseUrl", "be an absolute URL");
   }
-  const refused = (why: string) => refuse(`Refusing baseUrl ${url.origin}: ${why}`);
-  if (url.username || url.password) refused("no user name or password (the API key is the only credential sent)");
-  if (url.search || url.hash || /[?#]/.test(raw)) refused("no ?query or #fragment (requests would go elsewhere)");
-  const insecureOk = url.protocol === "http:" && (isLoopbackHost(url.hostname) || options.allowInsecureHttp === true);
-  if (url.protocol !== "https:" && !insecureOk) {
-    refused("the API key must travel over https (http only for loopback hosts or with allowInsecureHttp: true)");
+  const { protocol, origin, pathname } = url;
+  const insecureOk = protocol === "http:" && (isLoopbackHost(url.hostname) || options.allowInsecureHttp === true);
+  if (protocol !== "https:" && !insecureOk) {
+    refuse("baseUrl", "use https (http only on loopback or with allowInsecureHttp: true)", origin);
   }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+  // Anything past the origin and path is a user name, a password, a ?query or a #fragment (even an empty one).
+  if (url.href !== origin + pathname) refuse("baseUrl", "have no user:password, ?query or #fragment", origin);
+  return (origin + pathname).replace(/\/+$/, "");
 }
 
 /** Node's timers fire at once for longer delays, so every delay setting stays at or below it. */
 export const MAX_DELAY_MS = 2_147_483_647;
 
-/** A whole or fractional number of ms from `min` to {@link MAX_DELAY_MS}, else a configuration error. */
-export const checkDelay = (name: string, value: unknown, min: number): number =>
-  checkNumber(name, value, min, MAX_DELAY_MS, "number of milliseconds");
-
-/** A whole number from `min` to `max`, else a configuration error. */
-export const checkCount = (name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number =>
-  checkNumber(name, value, min, max, "whole number");
-
-function checkNumber(name: string, value: unknown, min: number, max: number, kind: string): number {
-  const ok = typeof value === "number" && (kind[0] === "w" ? Number.isInteger(value) : Number.isFinite(value));
-  if (!ok || (value as number) < min || (value as number) > max) {
-    refuse(`${name} must be a ${kind} from ${min} to ${max}, got ${String(value)}`);
+/**
+ * A number from `min` to {@link MAX_DELAY_MS} or, when a `max` is given, a whole number from `min`
+ * to `max`; else a configuration error. NaN fails both bounds, Infinity the upper one.
+ */
+function checkNumber(name: string, value: unknown, min: number, max?: number): number {
+  const top = max ?? MAX_DELAY_MS;
+  if (!(typeof value === "number" && value >= min && value <= top && (max === undefined || Number.isInteger(value)))) {
+    refuse(name, `be a ${max === undefined ? "" : "whole "}number from ${min} to ${top}`, String(value));
   }
   return value as number;
 }
+
+/** A whole or fractional number of ms from `min` to {@link MAX_DELAY_MS}, else a configuration error. */
+export const checkDelay = (name: string, value: unknown, min: number): number => checkNumber(name, value, min);
+
+/** A whole number from `min` to `max`, else a configuration error. */
+export const checkCount = (name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number =>
+  checkNumber(name, value, min, max);
+
+/** An option that may be left out (undefined: the client's setting or the default applies), else checked. */
+const optional = (name: string, value: unknown, min: number, max?: number): number | undefined =>
+  value === undefined ? undefined : checkNumber(name, value, min, max);
 
 /**
  * Headers the client owns: the key, the body's type that the spec fixes, and the framing that
@@ -134,23 +137,26 @@ const RESERVED_HEADER = /^(x-key|content-type|content-length|transfer-encoding|c
 /** Extra headers, refused when they would replace or remove the key or change the body's type. */
 export function checkHeaders(name: string, headers: unknown): Record<string, string> | undefined {
   if (headers === undefined) return undefined;
-  if (!isObject(headers) || headers instanceof Headers) refuse(`${name} must be a plain object of names to strings`);
+  const rule = "map header names to one-line strings";
+  if (!isObject(headers) || headers instanceof Headers) refuse(name, rule);
   for (const [header, value] of Object.entries(headers as object)) {
-    if (RESERVED_HEADER.test(header)) refuse(`${name} must not set ${header}: the client sets it`);
-    if (typeof value !== "string") refuse(`${name}.${header} must be a string`);
+    if (RESERVED_HEADER.test(header)) refuse(name, `not set ${header}`);
+    // Whether fetch takes the pair (a token name, a string value without line breaks).
+    let ok = typeof value === "string";
     try {
       new Headers([[header, value]]);
     } catch {
-      // The value is not echoed: it may be a credential.
-      refuse(`${name}: header ${JSON.stringify(header)} is invalid (a name is a token, a value has no line break)`);
+      ok = false;
     }
+    // The value is not echoed: it may be a credential.
+    if (!ok) refuse(name, rule, JSON.stringify(header));
   }
   return headers as Record<string, string>;
 }
 
 /** A function, when given at all, else a configuration error. */
 export function checkFunction<T>(name: string, value: T): T {
-  if (value !== undefined && typeof value !== "function") refuse(`${name} must be a function`);
+  if (value !== undefined && typeof value !== "function") refuse(name, "be a function");
   return value;
 }
 
@@ -232,20 +238,16 @@ export function clientSettings(options: BflClientOptions): ClientSettings {
   const apiKey = resolveApiKey(options.apiKey, env);
   const baseUrl = resolveBaseUrl(options, env);
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-  checkDelay("backoff.initialDelayMs", backoff.initialDelayMs, 0);
-  checkDelay("backoff.maxDelayMs", backoff.maxDelayMs, 0);
-  checkDelay("backoff.maxRetryAfterMs", backoff.maxRetryAfterMs, 0);
+  for (const key of Object.keys(DEFAULT_BACKOFF) as (keyof BackoffOptions)[])
+    checkNumber(`backoff.${key}`, backoff[key], 0);
   const headers = checkHeaders("headers", options.headers);
-  const maxTotalWaitMs = options.rateLimit?.maxTotalWaitMs;
   return {
     apiKey,
     baseUrl,
-    timeoutMs: checkDelay("timeoutMs", options.timeoutMs ?? 60_000, 1),
-    policy: { ...backoff, maxRetries: checkCount("maxRetries", options.maxRetries ?? 2, 0, MAX_RETRIES) },
-    maxRateLimitWaitMs:
-      maxTotalWaitMs === undefined ? undefined : checkDelay("rateLimit.maxTotalWaitMs", maxTotalWaitMs, 0),
-    maxConcurrency:
-      options.maxConcurrency === undefined ? undefined : checkCount("maxConcurrency", options.maxConcurrency, 1),
+    timeoutMs: checkNumber("timeoutMs", options.timeoutMs ?? 60_000, 1),
+    policy: { ...backoff, maxRetries: checkNumber("maxRetries", options.maxRetries ?? 2, 0, MAX_RETRIES) },
+    maxRateLimitWaitMs: optional("rateLimit.maxTotalWaitMs", options.rateLimit?.maxTotalWaitMs, 0),
+    maxConcurrency: optional("maxConcurrency", options.maxConcurrency, 1, Number.MAX_SAFE_INTEGER),
     headers,
     validateResponses: options.validateResponses ?? true,
     fetch: checkFunction("fetch", options.fetch),
@@ -253,27 +255,23 @@ export function clientSettings(options: BflClientOptions): ClientSettings {
   };
 }
 
-/** A call's own settings: what it overrides of the client's, checked, and its signal and headers. */
-export interface CallSettings {
-  signal: AbortSignal | undefined;
-  /** For a call, each attempt's; for a wait for a task, the whole wait's. */
-  timeoutMs: number | undefined;
-  /** A wait's first pause between polls. */
-  pollIntervalMs: number | undefined;
-  maxRetries: number | undefined;
-  headers: Record<string, string> | undefined;
-}
+/** A call's own options (or those of one wait for a task): what it overrides of the client's, and its signal and headers. */
+export type CallSettings = RequestOptions & {
+  /** A wait's first pause between polls. For a wait, `timeoutMs` is the whole wait's. */
+  pollIntervalMs?: number;
+};
 
-/** The settings of one call (or of one wait for a task), checked before anything is sent. */
-export function callSettings(options: RequestOptions & { pollIntervalMs?: number }): CallSettings {
-  if (!isObject(options)) refuse("options must be an object");
-  const { signal, timeoutMs, maxRetries, pollIntervalMs } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) refuse("signal must be an AbortSignal");
-  return {
-    signal,
-    timeoutMs: timeoutMs === undefined ? undefined : checkDelay("timeoutMs", timeoutMs, 1),
-    pollIntervalMs: pollIntervalMs === undefined ? undefined : checkDelay("pollIntervalMs", pollIntervalMs, 1),
-    maxRetries: maxRetries === undefined ? undefined : checkCount("maxRetries", maxRetries, 0, MAX_RETRIES),
-    headers: checkHeaders("headers", options.headers),
-  };
+/**
+ * The options of one call (or of one wait for a task), checked before anything is sent and
+ * returned as given: what a call leaves out stays undefined, so the client's settings apply.
+ */
+export function callSettings<T extends CallSettings>(options: T): T {
+  if (!isObject(options)) refuse("options", "be an object");
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) refuse("signal", "be an AbortSignal");
+  optional("timeoutMs", options.timeoutMs, 1);
+  optional("pollIntervalMs", options.pollIntervalMs, 1);
+  optional("maxRetries", options.maxRetries, 0, MAX_RETRIES);
+  checkHeaders("headers", options.headers);
+  return options;
 }

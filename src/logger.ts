@@ -15,6 +15,4 @@ export interface LogEvent {
 export type Logger = (event: LogEvent) => void;
 
 /** Writes events as JSON lines on stderr; used when `BFL_LOG=debug` and no logger is given. */
-export const consoleLogger: Logger = (event) => {
-  console.error(JSON.stringify({ name: "bfl-finetune", ...event }));
-};
+export const consoleLogger: Logger = (event) => console.error(JSON.stringify({ name: "bfl-finetune", ...event }));

@@ -31,7 +31,7 @@ describe.runIf(DENO)("Deno, --allow-net=127.0.0.1 only", () => {
     const out = JSON.parse(run.stdout);
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual(okBody());
-    expect(out.noKey).toMatch(/^BflConfigurationError: No BFL API key/);
+    expect(out.noKey).toMatch(/^BflConfigurationError: apiKey or BFL_API_KEY must be set/);
     expect(server.requests[0]?.headers["x-key"]).toBe("deno-test-key-0123456789");
   });
 });

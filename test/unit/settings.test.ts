@@ -40,6 +40,18 @@ describe("clientSettings", () => {
     expect(settings.log).toBe(logger);
     expect(settings.headers).toEqual({ "x-trace": "t" });
   });
+
+  it.each([
+    [
+      { backoff: { initialDelayMs: undefined } },
+      /^backoff.initialDelayMs must be a number from 0 to \d+, got undefined$/,
+    ],
+    [{ maxConcurrency: null }, /^maxConcurrency must be a whole number from 1 to \d+, got null$/],
+    [{ maxConcurrency: Number.POSITIVE_INFINITY }, /^maxConcurrency must be a whole number/],
+    [{ timeoutMs: Number.POSITIVE_INFINITY }, /^timeoutMs must be a number from 1 to \d+, got Infinity$/],
+  ])("refuses %j with the option's name, its range and what it got", (options, message) => {
+    expect(() => clientSettings({ apiKey: "k", env: {}, ...options } as never)).toThrow(message);
+  });
 });
 
 describe("rateLimitBudget", () => {
@@ -52,7 +64,7 @@ describe("rateLimitBudget", () => {
 });
 
 describe("callSettings", () => {
-  it("leaves what a call does not set undefined, so the client's settings apply", () => {
+  it("returns the call's own options, checked: what a call does not set stays undefined, so the client's settings apply", () => {
     expect(callSettings({})).toEqual({
       signal: undefined,
       timeoutMs: undefined,
