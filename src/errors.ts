@@ -57,21 +57,12 @@ export interface BflErrorOptions extends ErrorOptions, Partial<CallFacts> {
 }
 
 /**
- * Marks every instance so that `instanceof` also recognises errors from another copy of this
- * package (the CommonJS and ESM builds each load their own classes). Registered globally.
+ * Marks every error so that `instanceof` also recognises errors from another copy of this package
+ * (the CommonJS and ESM builds each load their own classes). Registered globally. Its value, on
+ * each class's prototype, is the chain of class names from BflError down ("BflError BflApiError
+ * "), so an ancestor's chain is a prefix of its descendants' chains.
  */
 const BRAND = Symbol.for("bfl-finetune.error");
-
-/** `instanceof` for `target` (BflError or a subclass), across copies of this package. */
-function isInstance(target: { prototype: object }, value: unknown): boolean {
-  if (Function.prototype[Symbol.hasInstance].call(target, value)) return true;
-  if (!Object.hasOwn(target.prototype, "name") || !isObject(value) || !(BRAND in value)) return false;
-  const name = (target.prototype as Error).name;
-  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    if (Object.hasOwn(proto, "name") && proto.name === name) return true;
-  }
-  return false;
-}
 
 /** Base class of every error this package throws. */
 export class BflError extends Error implements CallFacts {
@@ -91,17 +82,19 @@ export class BflError extends Error implements CallFacts {
     this.afterAmbiguousAttempt = options.afterAmbiguousAttempt ?? false;
     this.sentWithoutAnswer = options.sentWithoutAnswer ?? false;
     if (options.taskId !== undefined) (this as { taskId?: string }).taskId = options.taskId;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /**
    * `err instanceof BflNotFoundError` holds for an error of either build: same realm as usual,
-   * else a branded error whose prototype chain has a class of the same name. A user's subclass
-   * (no own `name` on its prototype) falls back to the ordinary check.
+   * else an error whose brand (its chain of class names) extends this class's chain. A user's
+   * subclass (no own brand on its prototype) falls back to the ordinary check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass on the right of `instanceof`
-    return isInstance(this, value);
+    const prototype = this.prototype as Branded;
+    const chain = Object.hasOwn(prototype, BRAND) && prototype[BRAND];
+    // biome-ignore lint/complexity/noThisInStatic: `super[...](value)` is the ordinary check, run with `this`
+    return super[Symbol.hasInstance](value) || (chain && (value as Branded)?.[BRAND]?.startsWith?.(chain)) === true;
   }
 }
 
@@ -320,9 +313,12 @@ export function apiErrorFor(init: ApiErrorInit, retryAfterMs: number | undefined
 }
 
 /**
- * Each class's `name`, on its prototype: what `err.name` says and what {@link isInstance} compares
- * across copies of this package. Set here once, by the name each class is exported under.
+ * Each class's `name` and brand, on its prototype: what `err.name` says and what `instanceof`
+ * compares across copies of this package. Set here once, by the name each class is exported under,
+ * parents before children (a child's chain extends the one it inherits).
  */
+type Branded = { [BRAND]?: string };
+
 for (const [name, type] of Object.entries({
   BflError,
   BflConfigurationError,
@@ -344,5 +340,7 @@ for (const [name, type] of Object.entries({
   BflTaskError,
   BflModerationError,
 })) {
-  type.prototype.name = name;
+  const prototype = type.prototype as Branded & Error;
+  prototype.name = name;
+  prototype[BRAND] = `${prototype[BRAND] ?? ""}${name} `;
 }
