@@ -26,6 +26,15 @@ import { isObject } from "./utils/is-object.js";
 /** Error bodies and texts are cut to this many characters so a huge page never lands in a log. */
 export const BODY_LIMIT = 1024;
 
+/**
+ * `title: part; part` from the parts that say something (falsy ones are left out), `title` alone
+ * when none does: the one shape of every message built here.
+ */
+export function message(title: string, parts: unknown[]): string {
+  const said = parts.filter(Boolean).join("; ");
+  return said ? `${title}: ${said}` : title;
+}
+
 /** Cuts `text` to {@link BODY_LIMIT} characters, marking the cut. */
 export function truncate(text: string): string {
   return text.length <= BODY_LIMIT ? text : `${text.slice(0, BODY_LIMIT)}… [${text.length - BODY_LIMIT} more]`;
@@ -122,11 +131,18 @@ export class BflApiError extends BflError {
   declare readonly requestId: string | undefined;
 
   constructor(init: ApiErrorInit, explanation?: string) {
-    super(apiErrorMessage(init, explanation), init);
-    this.status = init.status;
-    this.headers = init.headers;
-    this.body = init.body;
-    this.requestId = init.headers.get("x-request-id") ?? undefined;
+    const { status, headers, body } = init;
+    const detail = isObject(body) && typeof body.detail === "string" && truncate(body.detail);
+    const hint = (status === 401 || status === 403) && AUTH_HINT;
+    // On one line: a server's `detail` may hold newlines.
+    super(
+      message(`${status} ${init.statusText || "HTTP error"}`, [detail, explanation, hint]).replace(/\s+/g, " "),
+      init,
+    );
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.requestId = headers.get("x-request-id") ?? undefined;
   }
 }
 
@@ -181,7 +197,7 @@ export class BflValidationError extends BflApiError {
 
   constructor(init: ApiErrorInit) {
     const detail = validationDetail(init.body);
-    super(init, detail.map((d) => `${d.loc.join(".")}: ${d.msg}`).join("; ") || undefined);
+    super(init, detail.map((d) => `${d.loc.join(".")}: ${d.msg}`).join("; "));
     this.detail = detail;
   }
 }
@@ -240,8 +256,11 @@ export class BflResponseValidationError extends BflError {
   declare readonly issues: ResponseIssue[];
 
   constructor(status: number, body: unknown, issues: ResponseIssue[], facts?: BflErrorOptions) {
-    const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-    super(`The server accepted the request (${status}), but its response does not match the API spec: ${list}`, facts);
+    const said = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+    super(
+      message(`The server accepted the request (${status}), but its response does not match the API spec`, said),
+      facts,
+    );
     this.status = status;
     this.body = body;
     this.issues = issues;
@@ -267,8 +286,8 @@ export class BflTaskError extends BflError {
 
   constructor(init: TaskErrorInit) {
     // `details` as sent, on one line and cut (the key is redacted before).
-    const said = init.details == null ? "" : `: ${truncate(JSON.stringify(init.details))}`;
-    super(`Task ${init.taskId} ended with status ${init.taskStatus}${said}`, init);
+    const said = init.details != null && truncate(JSON.stringify(init.details));
+    super(message(`Task ${init.taskId} ended with status ${init.taskStatus}`, [said]), init);
     this.taskId = init.taskId;
     this.taskStatus = init.taskStatus;
     this.details = init.details;
@@ -279,14 +298,6 @@ export class BflTaskError extends BflError {
 export class BflModerationError extends BflTaskError {}
 
 const AUTH_HINT = "check that BFL_API_KEY (or the apiKey option) is a valid key for this API region";
-
-function apiErrorMessage(init: ApiErrorInit, explanation?: string): string {
-  const detail = isObject(init.body) && typeof init.body.detail === "string" ? truncate(init.body.detail) : undefined;
-  const hint = init.status === 401 || init.status === 403 ? AUTH_HINT : undefined;
-  const title = `${init.status} ${init.statusText || "HTTP error"}`;
-  const said = [detail, explanation, hint].filter(Boolean).join("; ");
-  return (said ? `${title}: ${said}` : title).replace(/\s+/g, " ");
-}
 
 function validationDetail(body: unknown): ValidationError[] {
   if (!isObject(body) || !Array.isArray(body.detail)) return [];
