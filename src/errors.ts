@@ -181,8 +181,8 @@ export class BflTaskNotFoundError extends BflNotFoundError {
   declare readonly details: unknown;
 
   constructor(init: ApiErrorInit & TaskFacts) {
+    // BflError's constructor sets `taskId` from `init`.
     super(init, `task ${init.taskId} not found`);
-    this.taskId = init.taskId;
     this.details = init.details;
   }
 }
@@ -234,7 +234,7 @@ export class BflAbortError extends BflError {}
 
 /** The error for a caller's abort, keeping the signal's reason as `cause`. */
 export function abortError(signal: AbortSignal, facts: BflErrorOptions = {}): BflAbortError {
-  return new BflAbortError("The request was aborted by the caller's signal", { ...facts, cause: signal.reason });
+  return new BflAbortError("Aborted by the caller's signal", { ...facts, cause: signal.reason });
 }
 
 /** One way in which a 2xx body breaks the spec's response schema. */
@@ -287,8 +287,8 @@ export class BflTaskError extends BflError {
   constructor(init: TaskErrorInit) {
     // `details` as sent, on one line and cut (the key is redacted before).
     const said = init.details != null && truncate(JSON.stringify(init.details));
+    // BflError's constructor sets `taskId` from `init`.
     super(message(`Task ${init.taskId} ended with status ${init.taskStatus}`, [said]), init);
-    this.taskId = init.taskId;
     this.taskStatus = init.taskStatus;
     this.details = init.details;
   }
