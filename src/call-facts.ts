@@ -4,21 +4,15 @@
  */
 import type { BflApiError, BflError, BflErrorOptions } from "./errors.js";
 
-/** Error codes that mean no connection was made, so no request can have reached the server. */
-const NEVER_CONNECTED = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EAI_NONAME",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "CERT_HAS_EXPIRED",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
+/**
+ * Error codes that mean no connection was made, so no request can have reached the server: DNS
+ * failures (ENOTFOUND, EAI_AGAIN, EAI_NONAME), refused or unreachable (ECONNREFUSED, ENETUNREACH,
+ * EHOSTUNREACH), undici's UND_ERR_CONNECT_TIMEOUT, and a TLS handshake that rejected the server's
+ * certificate (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN,
+ * UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID). Exactly these, nothing else.
+ */
+const NEVER_CONNECTED =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|ENETUNREACH|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT|CERT_HAS_EXPIRED|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 /** The `code` of a fetch failure: on the error, its `cause`, or the first of an AggregateError. */
 export function errorCode(error: unknown): string | undefined {
@@ -38,7 +32,7 @@ export function errorCode(error: unknown): string | undefined {
  * delete is reported unknown rather than failed.
  */
 export function mayHaveBeenSent(error: unknown): boolean {
-  return !NEVER_CONNECTED.has(errorCode(error) ?? "");
+  return !NEVER_CONNECTED.test(errorCode(error) ?? "");
 }
 
 export class CallRecord {
@@ -51,11 +45,8 @@ export class CallRecord {
 
   /** The facts for an error thrown now (before this attempt is recorded as ambiguous). */
   facts(sentWithoutAnswer = this.sentWithoutAnswer): BflErrorOptions {
-    return {
-      attempts: this.attempts,
-      afterAmbiguousAttempt: this.ambiguous !== undefined,
-      sentWithoutAnswer,
-      ...(this.ambiguous ? { cause: this.ambiguous } : {}),
-    };
+    const { attempts, ambiguous } = this;
+    // `cause` may be undefined: BflError's constructor then sets none.
+    return { attempts, afterAmbiguousAttempt: !!ambiguous, sentWithoutAnswer, cause: ambiguous };
   }
 }
