@@ -86,7 +86,8 @@ export class BflError extends Error implements CallFacts {
   declare readonly taskId?: string;
 
   constructor(message: string, options: BflErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause` from its options; none at all when it is undefined.
+    super(message, options.cause === undefined ? undefined : options);
     this.attempts = options.attempts ?? 0;
     this.afterAmbiguousAttempt = options.afterAmbiguousAttempt ?? false;
     this.sentWithoutAnswer = options.sentWithoutAnswer ?? false;
@@ -297,7 +298,7 @@ export class BflTaskError extends BflError {
 /** A task refused by moderation: `Request Moderated` (the prompt or input) or `Content Moderated` (the image). */
 export class BflModerationError extends BflTaskError {}
 
-const AUTH_HINT = "check that BFL_API_KEY (or the apiKey option) is a valid key for this API region";
+const AUTH_HINT = "check that BFL_API_KEY (or apiKey) is a valid key for this region";
 
 function validationDetail(body: unknown): ValidationError[] {
   if (!isObject(body) || !Array.isArray(body.detail)) return [];
