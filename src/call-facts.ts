@@ -35,13 +35,14 @@ export function mayHaveBeenSent(error: unknown): boolean {
   return !NEVER_CONNECTED.test(errorCode(error) ?? "");
 }
 
+// The two optional fields are `declare`d: undefined until set, with no code to define them.
 export class CallRecord {
   attempts = 0;
   /** The latest failure after which the server may have acted (no answer after sending, 5xx). */
-  ambiguous: BflError | undefined;
+  declare ambiguous: BflError | undefined;
   sentWithoutAnswer = false;
   /** The last HTTP error answer, as the facade throws it. */
-  failure: BflApiError | undefined;
+  declare failure: BflApiError | undefined;
 
   /** The facts for an error thrown now (before this attempt is recorded as ambiguous). */
   facts(sentWithoutAnswer = this.sentWithoutAnswer): BflErrorOptions {
