@@ -5,14 +5,17 @@
 import type { BflApiError, BflError, BflErrorOptions } from "./errors.js";
 
 /**
- * Error codes that mean no connection was made, so no request can have reached the server: DNS
- * failures (ENOTFOUND, EAI_AGAIN, EAI_NONAME), refused or unreachable (ECONNREFUSED, ENETUNREACH,
- * EHOSTUNREACH), undici's UND_ERR_CONNECT_TIMEOUT, and a TLS handshake that rejected the server's
- * certificate (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN,
- * UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID). Exactly these, nothing else.
+ * Error codes that mean no connection was made, so no request can have reached the server:
+ * - DNS: ENOTFOUND and every getaddrinfo failure (EAI_AGAIN, EAI_NONAME, EAI_FAIL, ...);
+ * - refused or unreachable: ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, undici's UND_ERR_CONNECT_TIMEOUT;
+ * - a TLS handshake that failed on a certificate, which comes before any byte of the request: every
+ *   code naming a CERT (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN,
+ *   ERR_TLS_CERT_ALTNAME_INVALID, UNABLE_TO_GET_ISSUER_CERT_LOCALLY, ...) and the UNABLE_TO_VERIFY_*
+ *   ones (UNABLE_TO_VERIFY_LEAF_SIGNATURE).
+ * Anything else (ECONNRESET, ETIMEDOUT, EPIPE, UND_ERR_SOCKET, ...) may come after sending.
  */
 const NEVER_CONNECTED =
-  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|ENETUNREACH|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT|CERT_HAS_EXPIRED|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+  /^E(CONNREFUSED|NOTFOUND|NETUNREACH|HOSTUNREACH)$|^EAI_|^UND_ERR_CONNECT_TIMEOUT$|CERT|^UNABLE_TO_VERIFY/;
 
 /** The `code` of a fetch failure: on the error, its `cause`, or the first of an AggregateError. */
 export function errorCode(error: unknown): string | undefined {
