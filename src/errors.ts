@@ -30,7 +30,7 @@ export const BODY_LIMIT = 1024;
  * `title: part; part` from the parts that say something (falsy ones are left out), `title` alone
  * when none does: the one shape of every message built here.
  */
-export function message(title: string, parts: unknown[]): string {
+function message(title: string, parts: unknown[]): string {
   const said = parts.filter(Boolean).join("; ");
   return said ? `${title}: ${said}` : title;
 }
