@@ -26,6 +26,15 @@ import { isObject } from "./utils/is-object.js";
 /** Error bodies and texts are cut to this many characters so a huge page never lands in a log. */
 export const BODY_LIMIT = 1024;
 
+/**
+ * `title: part; part` from the parts that say something (falsy ones are left out), `title` alone
+ * when none does: the one shape of every message built here.
+ */
+function message(title: string, parts: unknown[]): string {
+  const said = parts.filter(Boolean).join("; ");
+  return said ? `${title}: ${said}` : title;
+}
+
 /** Cuts `text` to {@link BODY_LIMIT} characters, marking the cut. */
 export function truncate(text: string): string {
   return text.length <= BODY_LIMIT ? text : `${text.slice(0, BODY_LIMIT)}… [${text.length - BODY_LIMIT} more]`;
@@ -57,21 +66,12 @@ export interface BflErrorOptions extends ErrorOptions, Partial<CallFacts> {
 }
 
 /**
- * Marks every instance so that `instanceof` also recognises errors from another copy of this
- * package (the CommonJS and ESM builds each load their own classes). Registered globally.
+ * Marks every error so that `instanceof` also recognises errors from another copy of this package
+ * (the CommonJS and ESM builds each load their own classes). Registered globally. Its value, on
+ * each class's prototype, is the chain of class names from BflError down ("BflError BflApiError
+ * "), so an ancestor's chain is a prefix of its descendants' chains.
  */
 const BRAND = Symbol.for("bfl-finetune.error");
-
-/** `instanceof` for `target` (BflError or a subclass), across copies of this package. */
-function isInstance(target: { prototype: object }, value: unknown): boolean {
-  if (Function.prototype[Symbol.hasInstance].call(target, value)) return true;
-  if (!Object.hasOwn(target.prototype, "name") || !isObject(value) || !(BRAND in value)) return false;
-  const name = (target.prototype as Error).name;
-  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    if (Object.hasOwn(proto, "name") && proto.name === name) return true;
-  }
-  return false;
-}
 
 /** Base class of every error this package throws. */
 export class BflError extends Error implements CallFacts {
@@ -86,22 +86,25 @@ export class BflError extends Error implements CallFacts {
   declare readonly taskId?: string;
 
   constructor(message: string, options: BflErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause` from its options; none at all when it is undefined.
+    super(message, options.cause === undefined ? undefined : options);
     this.attempts = options.attempts ?? 0;
     this.afterAmbiguousAttempt = options.afterAmbiguousAttempt ?? false;
     this.sentWithoutAnswer = options.sentWithoutAnswer ?? false;
     if (options.taskId !== undefined) (this as { taskId?: string }).taskId = options.taskId;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /**
    * `err instanceof BflNotFoundError` holds for an error of either build: same realm as usual,
-   * else a branded error whose prototype chain has a class of the same name. A user's subclass
-   * (no own `name` on its prototype) falls back to the ordinary check.
+   * else an error whose brand (its chain of class names) extends this class's chain. A user's
+   * subclass (no own brand on its prototype) falls back to the ordinary check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass on the right of `instanceof`
-    return isInstance(this, value);
+    const prototype = this.prototype as Branded;
+    const chain = Object.hasOwn(prototype, BRAND) && prototype[BRAND];
+    // biome-ignore lint/complexity/noThisInStatic: `super[...](value)` is the ordinary check, run with `this`
+    return super[Symbol.hasInstance](value) || (chain && (value as Branded)?.[BRAND]?.startsWith?.(chain)) === true;
   }
 }
 
@@ -129,11 +132,18 @@ export class BflApiError extends BflError {
   declare readonly requestId: string | undefined;
 
   constructor(init: ApiErrorInit, explanation?: string) {
-    super(apiErrorMessage(init, explanation), init);
-    this.status = init.status;
-    this.headers = init.headers;
-    this.body = init.body;
-    this.requestId = init.headers.get("x-request-id") ?? undefined;
+    const { status, headers, body } = init;
+    const detail = isObject(body) && typeof body.detail === "string" && truncate(body.detail);
+    const hint = (status === 401 || status === 403) && AUTH_HINT;
+    // On one line: a server's `detail` may hold newlines.
+    super(
+      message(`${status} ${init.statusText || "HTTP error"}`, [detail, explanation, hint]).replace(/\s+/g, " "),
+      init,
+    );
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.requestId = headers.get("x-request-id") ?? undefined;
   }
 }
 
@@ -172,8 +182,8 @@ export class BflTaskNotFoundError extends BflNotFoundError {
   declare readonly details: unknown;
 
   constructor(init: ApiErrorInit & TaskFacts) {
+    // BflError's constructor sets `taskId` from `init`.
     super(init, `task ${init.taskId} not found`);
-    this.taskId = init.taskId;
     this.details = init.details;
   }
 }
@@ -188,7 +198,7 @@ export class BflValidationError extends BflApiError {
 
   constructor(init: ApiErrorInit) {
     const detail = validationDetail(init.body);
-    super(init, detail.map((d) => `${d.loc.join(".")}: ${d.msg}`).join("; ") || undefined);
+    super(init, detail.map((d) => `${d.loc.join(".")}: ${d.msg}`).join("; "));
     this.detail = detail;
   }
 }
@@ -225,7 +235,7 @@ export class BflAbortError extends BflError {}
 
 /** The error for a caller's abort, keeping the signal's reason as `cause`. */
 export function abortError(signal: AbortSignal, facts: BflErrorOptions = {}): BflAbortError {
-  return new BflAbortError("The request was aborted by the caller's signal", { ...facts, cause: signal.reason });
+  return new BflAbortError("Aborted by the caller's signal", { ...facts, cause: signal.reason });
 }
 
 /** One way in which a 2xx body breaks the spec's response schema. */
@@ -247,8 +257,11 @@ export class BflResponseValidationError extends BflError {
   declare readonly issues: ResponseIssue[];
 
   constructor(status: number, body: unknown, issues: ResponseIssue[], facts?: BflErrorOptions) {
-    const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-    super(`The server accepted the request (${status}), but its response does not match the API spec: ${list}`, facts);
+    const said = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+    super(
+      message(`The server accepted the request (${status}), but its response does not match the API spec`, said),
+      facts,
+    );
     this.status = status;
     this.body = body;
     this.issues = issues;
@@ -274,9 +287,9 @@ export class BflTaskError extends BflError {
 
   constructor(init: TaskErrorInit) {
     // `details` as sent, on one line and cut (the key is redacted before).
-    const said = init.details == null ? "" : `: ${truncate(JSON.stringify(init.details))}`;
-    super(`Task ${init.taskId} ended with status ${init.taskStatus}${said}`, init);
-    this.taskId = init.taskId;
+    const said = init.details != null && truncate(JSON.stringify(init.details));
+    // BflError's constructor sets `taskId` from `init`.
+    super(message(`Task ${init.taskId} ended with status ${init.taskStatus}`, [said]), init);
     this.taskStatus = init.taskStatus;
     this.details = init.details;
   }
@@ -285,15 +298,7 @@ export class BflTaskError extends BflError {
 /** A task refused by moderation: `Request Moderated` (the prompt or input) or `Content Moderated` (the image). */
 export class BflModerationError extends BflTaskError {}
 
-const AUTH_HINT = "check that BFL_API_KEY (or the apiKey option) is a valid key for this API region";
-
-function apiErrorMessage(init: ApiErrorInit, explanation?: string): string {
-  const detail = isObject(init.body) && typeof init.body.detail === "string" ? truncate(init.body.detail) : undefined;
-  const hint = init.status === 401 || init.status === 403 ? AUTH_HINT : undefined;
-  const title = `${init.status} ${init.statusText || "HTTP error"}`;
-  const said = [detail, explanation, hint].filter(Boolean).join("; ");
-  return (said ? `${title}: ${said}` : title).replace(/\s+/g, " ");
-}
+const AUTH_HINT = "check that BFL_API_KEY (or apiKey) is a valid key for this region";
 
 function validationDetail(body: unknown): ValidationError[] {
   if (!isObject(body) || !Array.isArray(body.detail)) return [];
@@ -320,9 +325,12 @@ export function apiErrorFor(init: ApiErrorInit, retryAfterMs: number | undefined
 }
 
 /**
- * Each class's `name`, on its prototype: what `err.name` says and what {@link isInstance} compares
- * across copies of this package. Set here once, by the name each class is exported under.
+ * Each class's `name` and brand, on its prototype: what `err.name` says and what `instanceof`
+ * compares across copies of this package. Set here once, by the name each class is exported under,
+ * parents before children (a child's chain extends the one it inherits).
  */
+type Branded = { [BRAND]?: string };
+
 for (const [name, type] of Object.entries({
   BflError,
   BflConfigurationError,
@@ -344,5 +352,7 @@ for (const [name, type] of Object.entries({
   BflTaskError,
   BflModerationError,
 })) {
-  type.prototype.name = name;
+  const prototype = type.prototype as Branded & Error;
+  prototype.name = name;
+  prototype[BRAND] = `${prototype[BRAND] ?? ""}${name} `;
 }

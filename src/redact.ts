@@ -9,24 +9,17 @@ import { isObject } from "./utils/is-object.js";
 
 export const REDACTED = "[redacted]";
 
-const isWordChar = (char: string | undefined) => char !== undefined && /[A-Za-z0-9]/.test(char);
+/** Stands at the edge of a key that begins or ends with a letter or digit: not a whole token there. */
+const WORD = "[A-Za-z0-9]";
 
 /** `text` with every whole-token occurrence of `secret` replaced by {@link REDACTED}. */
 export function redactText(text: string, secret: string): string {
   if (secret === "" || !text.includes(secret)) return text;
-  const startsWord = isWordChar(secret[0]);
-  const endsWord = isWordChar(secret.at(-1));
-  let out = "";
-  let from = 0;
-  for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
-    if (at < from) continue;
-    const before = startsWord && isWordChar(text[at - 1]);
-    const after = endsWord && isWordChar(text[at + secret.length]);
-    if (before || after) continue;
-    out += text.slice(from, at) + REDACTED;
-    from = at + secret.length;
-  }
-  return out + text.slice(from);
+  // Leftmost first, never overlapping; an occurrence inside a longer word is skipped.
+  const literal = secret.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&");
+  const before = RegExp(`^${WORD}`).test(secret) ? `(?<!${WORD})` : "";
+  const after = RegExp(`${WORD}$`).test(secret) ? `(?!${WORD})` : "";
+  return text.replace(RegExp(before + literal + after, "g"), REDACTED);
 }
 
 /** A parsed JSON value with `secret` redacted in every string (keys included); others as they are. */
@@ -34,24 +27,20 @@ export function redactValue(value: unknown, secret: string): unknown {
   if (typeof value === "string") return redactText(value, secret);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, secret));
   if (!isObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[redactText(key, secret)] = redactValue(item, secret);
-  return out;
+  // fromEntries defines each key, `__proto__` included, as the parsed JSON has it.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [redactText(key, secret), redactValue(item, secret)]),
+  );
 }
 
 /**
  * A copy of `headers` with `secret` redacted in every value, and every header whose name holds it
- * dropped (a name cannot be rewritten); the same object when none holds it.
+ * dropped (a name cannot be rewritten).
  */
 export function redactHeaders(headers: Headers, secret: string): Headers {
-  let copy: Headers | undefined;
+  const copy = new Headers();
   headers.forEach((value, name) => {
-    const clean = redactText(value, secret);
-    const nameClean = redactText(name, secret.toLowerCase()) === name;
-    if (clean === value && nameClean) return;
-    copy ??= new Headers(headers);
-    if (nameClean) copy.set(name, clean);
-    else copy.delete(name);
+    if (redactText(name, secret.toLowerCase()) === name) copy.append(name, redactText(value, secret));
   });
-  return copy ?? headers;
+  return copy;
 }

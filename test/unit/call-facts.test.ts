@@ -20,6 +20,12 @@ describe("mayHaveBeenSent", () => {
     "SELF_SIGNED_CERT_IN_CHAIN",
     "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
     "ERR_TLS_CERT_ALTNAME_INVALID",
+    // The same kinds, by family: any getaddrinfo failure, any certificate the handshake refused.
+    "EAI_FAIL",
+    "EAI_NODATA",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "CERT_NOT_YET_VALID",
+    "CERT_REVOKED",
   ])("%s: no connection was made, so nothing reached the server", (code) => {
     expect(mayHaveBeenSent(fetchFailed(Object.assign(new Error(code), { code })))).toBe(false);
   });
@@ -44,6 +50,23 @@ describe("mayHaveBeenSent", () => {
     looping.cause = looping;
     expect(errorCode(looping)).toBeUndefined();
     expect(mayHaveBeenSent(looping)).toBe(true);
+  });
+
+  it.each([
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "EPIPE",
+    "ECONNABORTED",
+    "UND_ERR_SOCKET",
+    "UND_ERR_HEADERS_TIMEOUT",
+    "UND_ERR_BODY_TIMEOUT",
+    "UND_ERR_CLOSED",
+    // Near the never-connected names without being one of them.
+    "ECONNREFUSEDX",
+    "XENOTFOUND",
+    "UND_ERR_CONNECT_TIMEOUTX",
+  ])("%s may come after the request was sent", (code) => {
+    expect(mayHaveBeenSent(fetchFailed(Object.assign(new Error(code), { code })))).toBe(true);
   });
 
   it.each([

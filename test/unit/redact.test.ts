@@ -49,6 +49,12 @@ describe("redactValue", () => {
     });
   });
 
+  it("keeps a parsed `__proto__` key as a key of the copy (no prototype is set from a body)", () => {
+    const copy = redactValue(JSON.parse(`{"__proto__": {"echo": "${KEY}"}}`), KEY) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(copy, "__proto__")?.value).toEqual({ echo: REDACTED });
+  });
+
   it("keeps numbers, booleans and null as they are", () => {
     expect(redactValue([1, true, null, KEY], KEY)).toEqual([1, true, null, REDACTED]);
     expect(redactValue(42, KEY)).toBe(42);
@@ -70,8 +76,13 @@ describe("redactHeaders", () => {
     expect(redactHeaders(new Headers({ [`x-${mixed}`]: "1", a: "b" }), mixed).has(`x-${mixed}`)).toBe(false);
   });
 
-  it("returns the same headers when nothing holds the key", () => {
-    const headers = new Headers({ "x-request-id": "r1" });
-    expect(redactHeaders(headers, KEY)).toBe(headers);
+  it("keeps every header when nothing holds the key, each set-cookie on its own", () => {
+    const headers = new Headers([
+      ["x-request-id", "r1"],
+      ["set-cookie", "a=1"],
+      ["set-cookie", "b=2"],
+    ]);
+    expect([...redactHeaders(headers, KEY)]).toEqual([...headers]);
+    expect(redactHeaders(headers, KEY).getSetCookie()).toEqual(["a=1", "b=2"]);
   });
 });
