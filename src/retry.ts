@@ -73,13 +73,12 @@ export function backoffDelay(retry: number, policy: Required<BackoffOptions>, ra
 }
 
 /**
- * How long to wait before retry number `retry` after an answer with these headers, or
- * `undefined` when it must not be retried: retries are spent, or the server asks for longer than
- * `maxRetryAfterMs`.
+ * How long to wait before retry number `retry`, given the wait the server asked for (`asked`,
+ * from {@link parseRetryAfter}), or `undefined` when it must not be retried: retries are spent,
+ * or the server asks for longer than `maxRetryAfterMs`.
  */
-export function retryDelay(retry: number, headers: Headers | undefined, policy: RetryPolicy): number | undefined {
+export function retryDelay(retry: number, asked: number | undefined, policy: RetryPolicy): number | undefined {
   if (retry > policy.maxRetries) return undefined;
-  const asked = headers && parseRetryAfter(headers);
   if (asked !== undefined) return asked <= policy.maxRetryAfterMs ? asked : undefined;
   return backoffDelay(retry, policy);
 }
