@@ -7,8 +7,13 @@
  */
 const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
 
-/** Calls `listener` once when `signal` aborts; returns the function that unsubscribes it. */
-export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+/**
+ * Calls `listener` once when `signal` aborts, at once when it has already, never without a
+ * signal; returns the function that unsubscribes it.
+ */
+export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
+  if (signal?.aborted) listener();
+  if (!signal || signal.aborted) return () => {};
   let listeners = subscribers.get(signal);
   if (!listeners) {
     const set = new Set<() => void>();
@@ -30,14 +35,11 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
 
 /**
  * `promise`, or a rejection with `signal.reason` as soon as `signal` aborts, whichever is first:
- * for work that may ignore the signal (a custom fetch, a body stream it made). Only for a signal
- * of one attempt: it adds a listener of its own, removed when `promise` settles.
+ * for work that may ignore the signal (a custom fetch, a body stream it made). `promise` is
+ * always handled, so a late rejection is never unhandled.
  */
 export function settleBy<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener("abort", abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
   });
 }
