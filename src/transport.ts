@@ -11,7 +11,7 @@
  * recording the facts and returning the answer to hand back or the wait before the next attempt
  * (`retryIn` logs it), or throwing the error that ends the call.
  */
-import { CallRecord, mayHaveBeenSent } from "./call-facts.js";
+import { CallRecord, errorCode, mayHaveBeenSent } from "./call-facts.js";
 import {
   abortError,
   apiErrorFor,
@@ -26,7 +26,7 @@ import type { LogEvent, Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
 import { isRetryableAnswer, parseRetryAfter, type RetryPolicy, rateLimitBudget, retryDelay } from "./retry.js";
-import { attemptSignal } from "./timeout.js";
+import { type AttemptSignal, attemptSignal } from "./timeout.js";
 import { settleBy } from "./utils/abort.js";
 import { delay } from "./utils/delay.js";
 import { readCapped } from "./utils/read-capped.js";
@@ -55,9 +55,6 @@ export type Transport = (request: Request, call?: CallOptions, record?: CallReco
 
 /** Most bytes read from one answer: a broken or hostile server must not exhaust memory. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-/** An answer read whole (`text`: its body, decoded for an error answer only), or no answer. */
-type Attempt = { response: Response; text: string } | { cause: unknown; timedOut: boolean };
 
 export function createTransport(settings: TransportSettings): Transport {
   const { apiKey, baseUrl, gate, fetch: custom } = settings;
@@ -100,11 +97,11 @@ export function createTransport(settings: TransportSettings): Transport {
 
     /**
      * One attempt, bounded (headers and body) by its timeout and the caller's signal. The answer is
-     * read whole and rebuilt with the key redacted wherever a server may echo it.
+     * read whole and rebuilt with the key redacted wherever a server may echo it; it resolves to
+     * the answer and its body, and rejects when no answer came whole.
      */
-    async function sendAttempt(): Promise<Attempt> {
+    async function sendAttempt(guard: AttemptSignal): Promise<[Response, ArrayBuffer]> {
       const attempt = ++record.attempts;
-      const guard = attemptSignal(timeoutMs, signal);
       const started = Date.now();
       log?.({ level: "debug", message: "request", method, url, attempt });
       // A custom fetch gets a Request, kept referenced until the attempt ends: undici follows a
@@ -119,7 +116,7 @@ export function createTransport(settings: TransportSettings): Transport {
         const answer = await bounded(custom && sent ? custom(sent) : fetch(url, attemptInit));
         // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
         const body = await bounded(readBody(answer));
-        const { status, ok } = answer;
+        const { status } = answer;
         // 204, 205 and 304 must have a null body.
         const response = new Response([204, 205, 304].includes(status) ? null : body, {
           status,
@@ -136,9 +133,7 @@ export function createTransport(settings: TransportSettings): Transport {
           ms: Date.now() - started,
           requestId: response.headers.get("x-request-id") ?? undefined,
         });
-        return { response, text: ok ? "" : new TextDecoder().decode(body) };
-      } catch (cause) {
-        return { cause, timedOut: guard.timedOut };
+        return [response, body];
       } finally {
         guard.dispose();
         sent?.signal;
@@ -150,7 +145,7 @@ export function createTransport(settings: TransportSettings): Transport {
      * the call's failure, and says whether to try again. An answer that is not retried is handed
      * back as it is: the facade throws `record.failure`, `raw` returns it.
      */
-    function afterAnswer({ response, text }: { response: Response; text: string }, slot: Slot): Response | number {
+    function afterAnswer(response: Response, body: ArrayBuffer, slot: Slot): Response | number {
       const { status, headers } = response;
       const asked = parseRetryAfter(headers);
       const tooLong = (asked ?? 0) > policy.maxRetryAfterMs;
@@ -161,7 +156,7 @@ export function createTransport(settings: TransportSettings): Transport {
       if (response.ok) return response;
       // A 429 says how long to keep away (apiErrorFor reads it for a 429 only): the server's wait,
       // else the hold it put on this client.
-      const error = apiError(response, text, held || asked);
+      const error = apiError(response, new TextDecoder().decode(body), held || asked);
       record.failure = error;
       if (!isRetryableAnswer(status, headers)) return response;
       if (status === 429 && held > 0) {
@@ -178,19 +173,21 @@ export function createTransport(settings: TransportSettings): Transport {
     }
 
     /** After an attempt without an answer: records that it may have been sent, then retries or throws. */
-    function afterNoAnswer({ cause, timedOut }: { cause: unknown; timedOut: boolean }, slot: Slot): number {
+    function afterNoAnswer(cause: unknown, timedOut: boolean, slot: Slot): number {
       slot.release({});
       if (signal.aborted) throw aborted(true);
       const sent = timedOut || mayHaveBeenSent(cause);
       const facts = { ...record.facts(record.sentWithoutAnswer || sent), cause };
       // A poll on a regional BFL host names that host, not the client's base URL.
       const where = isUnderBase(url, baseUrl) ? baseUrl : new URL(url).origin;
-      const { message, cause: inner } = cause instanceof Error ? cause : new Error(String(cause));
-      const code = (inner as { code?: unknown } | undefined)?.code;
+      const code = errorCode(cause);
       const error = timedOut
         ? new BflTimeoutError(`Request to ${where} timed out after ${timeoutMs} ms`, facts)
         : new BflConnectionError(
-            redactText(`Could not reach ${where}: ${message}${typeof code === "string" ? ` (${code})` : ""}`, apiKey),
+            redactText(
+              `Could not reach ${where}: ${(cause as Error)?.message ?? cause}${code ? ` (${code})` : ""}`,
+              apiKey,
+            ),
             facts,
           );
       if (sent) {
@@ -220,8 +217,11 @@ export function createTransport(settings: TransportSettings): Transport {
 
     for (;;) {
       const slot = await gate.acquire(signal, aborted);
-      const attempt = await sendAttempt();
-      const next = "response" in attempt ? afterAnswer(attempt, slot) : afterNoAnswer(attempt, slot);
+      const guard = attemptSignal(timeoutMs, signal);
+      const next = await sendAttempt(guard).then(
+        ([response, body]) => afterAnswer(response, body, slot),
+        (cause) => afterNoAnswer(cause, guard.timedOut, slot),
+      );
       if (next instanceof Response) return next;
       if (next > 0) await delay(next, signal, aborted);
     }
