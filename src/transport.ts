@@ -57,8 +57,17 @@ export type Transport = (request: Request, call?: CallOptions, record?: CallReco
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export function createTransport(settings: TransportSettings): Transport {
-  const { apiKey, baseUrl, gate, fetch: custom } = settings;
-  const log = safeLogger(settings.log, apiKey);
+  const { apiKey, baseUrl, gate, fetch: custom, log: logger } = settings;
+  // The logger as the steps call it: each event with the key redacted in its values, before any
+  // logger serialises it (redacting the text after would break it for a key such as `"`), and a
+  // logger that throws ignored: it must not change what a call reports nor keep its gate slot.
+  const log =
+    logger &&
+    ((event: LogEvent) => {
+      try {
+        logger(redactValue(event, apiKey) as LogEvent);
+      } catch {}
+    });
   return async function send(request, options = {}, record = new CallRecord()) {
     const { url, method } = request;
     // The key goes to baseUrl or a BFL API host only (key-scope.ts): a raw call's own `baseUrl`
@@ -73,7 +82,12 @@ export function createTransport(settings: TransportSettings): Transport {
     headers.set("x-key", apiKey);
     // The body is read once; redirects are not followed: fetch would carry x-key to whatever
     // origin a redirect names.
-    const init = { method, headers, body: request.body && (await request.arrayBuffer()), redirect: "manual" as const };
+    const init: RequestInit = {
+      method,
+      headers,
+      body: request.body && (await request.arrayBuffer()),
+      redirect: "manual",
+    };
     // The caller's signal arrives out of band from the facade (a Request would add a listener to it
     // per call); `raw` callers' signals are on the request.
     const signal = options.signal ?? request.signal;
@@ -107,13 +121,13 @@ export function createTransport(settings: TransportSettings): Transport {
       // A custom fetch gets a Request, kept referenced until the attempt ends: undici follows a
       // Request's signal through a weak reference, and a collected Request would never abort.
       // The global fetch gets the URL and init, so the attempt's signal reaches it directly.
-      const attemptInit = { ...init, signal: guard.signal };
-      const sent = custom && new Request(url, attemptInit);
+      init.signal = guard.signal;
+      const sent = custom && new Request(url, init);
       // A custom fetch may ignore the signal: its attempt ends on it all the same. The global
       // fetch honours it for the headers and the body, with no extra promise per attempt.
       const bounded = <T>(work: Promise<T>) => (sent ? settleBy(work, guard.signal) : work);
       try {
-        const answer = await bounded(custom && sent ? custom(sent) : fetch(url, attemptInit));
+        const answer = await bounded(custom && sent ? custom(sent) : fetch(url, init));
         // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
         const body = await bounded(readBody(answer));
         const { status } = answer;
@@ -156,20 +170,22 @@ export function createTransport(settings: TransportSettings): Transport {
       if (response.ok) return response;
       // A 429 says how long to keep away (apiErrorFor reads it for a 429 only): the server's wait,
       // else the hold it put on this client.
-      const error = apiError(response, new TextDecoder().decode(body), held || asked);
+      const { statusText } = response;
+      const facts = { status, statusText, headers, body: errorBody(body, apiKey), ...record.facts() };
+      const error = apiErrorFor(facts, held || asked);
       record.failure = error;
       if (!isRetryableAnswer(status, headers)) return response;
       if (status === 429 && held > 0) {
         // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
         // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
         waitedMs += held;
-        return tooLong || waitedMs > budgetMs ? response : retryIn(0, error.message, held);
+        return tooLong || waitedMs > budgetMs ? response : retryIn(0, error, held);
       }
       // Only a 429 is a definite refusal; any other retryable answer may follow a task created.
       const wait = paid && status !== 429 ? undefined : retryDelay(++retries, asked, policy);
       if (wait === undefined) return response;
       if (status >= 500) record.ambiguous = error;
-      return retryIn(wait, error.message);
+      return retryIn(wait, error);
     }
 
     /** After an attempt without an answer: records that it may have been sent, then retries or throws. */
@@ -177,7 +193,8 @@ export function createTransport(settings: TransportSettings): Transport {
       slot.release({});
       if (signal.aborted) throw aborted(true);
       const sent = timedOut || mayHaveBeenSent(cause);
-      const facts = { ...record.facts(record.sentWithoutAnswer || sent), cause };
+      record.sentWithoutAnswer ||= sent;
+      const facts = { ...record.facts(), cause };
       // A poll on a regional BFL host names that host, not the client's base URL.
       const where = isUnderBase(url, baseUrl) ? baseUrl : new URL(url).origin;
       const code = errorCode(cause);
@@ -190,28 +207,16 @@ export function createTransport(settings: TransportSettings): Transport {
             ),
             facts,
           );
-      if (sent) {
-        record.sentWithoutAnswer = true;
-        record.ambiguous = error;
-      }
+      // Recorded after its facts: its own `cause` is the earlier ambiguous attempt.
+      if (sent) record.ambiguous = error;
       const wait = paid && record.sentWithoutAnswer ? undefined : retryDelay(++retries, undefined, policy);
       if (wait === undefined) throw error;
-      return retryIn(wait, error.message);
+      return retryIn(wait, error);
     }
 
-    /** The typed error for an error answer (its headers and status text are redacted already). */
-    function apiError(response: Response, text: string, retryAfterMs: number | undefined) {
-      let body: unknown = text === "" ? undefined : truncate(redactText(text, apiKey));
-      try {
-        body = redactValue(JSON.parse(text), apiKey);
-      } catch {}
-      const { status, statusText, headers } = response;
-      return apiErrorFor({ status, statusText, headers, body, ...record.facts() }, retryAfterMs);
-    }
-
-    /** Logs the retry and returns its wait; a wait of 0 leaves the pacing to the gate. */
-    function retryIn(wait: number, reason: string, shownMs = wait): number {
-      log?.({ level: "warn", message: "retry", retry: retries, delayMs: Math.round(shownMs), reason });
+    /** Logs the retry (its reason: the error it follows) and returns its wait; a wait of 0 leaves the pacing to the gate. */
+    function retryIn(wait: number, after: BflError, shownMs = wait): number {
+      log?.({ level: "warn", message: "retry", retry: retries, delayMs: Math.round(shownMs), reason: after.message });
       return wait;
     }
 
@@ -228,20 +233,14 @@ export function createTransport(settings: TransportSettings): Transport {
   };
 }
 
-/**
- * The logger as the steps call it: each event with the key redacted in its values, before any
- * logger serialises it (redacting the text after would break it for a key such as `"`), and a
- * logger that throws ignored: it must not change what a call reports nor keep its gate slot.
- */
-function safeLogger(logger: Logger | undefined, apiKey: string): Logger | undefined {
-  return (
-    logger &&
-    ((event) => {
-      try {
-        logger(redactValue(event, apiKey) as LogEvent);
-      } catch {}
-    })
-  );
+/** An error answer's body for its error: parsed JSON, else the text cut to 1 KiB; the key redacted either way. */
+function errorBody(body: ArrayBuffer, apiKey: string): unknown {
+  const text = new TextDecoder().decode(body);
+  try {
+    return redactValue(JSON.parse(text), apiKey);
+  } catch {
+    return text === "" ? undefined : truncate(redactText(text, apiKey));
+  }
 }
 
 /**
