@@ -248,9 +248,8 @@ function errorBody(body: ArrayBuffer, apiKey: string): unknown {
  * that never came whole (retried; never a definite refusal).
  */
 async function readBody(answer: Response): Promise<ArrayBuffer> {
-  // A declared length on an unencoded body bounds what fetch reads: take the native path.
-  const declared = Number(answer.headers.get("content-length") ?? Number.NaN);
-  if (!answer.headers.has("content-encoding") && declared <= MAX_BODY_BYTES) return answer.arrayBuffer();
+  // One path for every answer: a declared length would bound what the global fetch reads, not
+  // a custom fetch's body, and the native read measured no faster per call (paired calls, 0.1 %).
   const whole = await readCapped(answer.body, MAX_BODY_BYTES);
   if (whole === undefined) throw new Error("the answer's body is larger than 16 MiB");
   return whole;

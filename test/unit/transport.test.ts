@@ -93,6 +93,27 @@ describe("answers", () => {
     expect((await (await send(new Request(`${BASE}/x`))).arrayBuffer()).byteLength).toBe(size);
   });
 
+  it("a custom fetch's body past 16 MiB is refused though its declared length is small", async () => {
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const body = () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            if (sent++ < 64) controller.enqueue(chunk);
+            else controller.close();
+          },
+        }),
+        { headers: { "content-length": "2" } },
+      );
+    const { send } = transport([body], 0);
+    const error = await send(new Request(`${BASE}/x`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BflConnectionError);
+    expect((error as Error).message).toContain("larger than 16 MiB");
+    // Read no further than the limit (and the stream's one chunk of read-ahead).
+    expect(sent).toBeLessThanOrEqual(18);
+  });
+
   it("logs each response with its request id and duration", async () => {
     const before = Date.now();
     const { send, events } = transport([new Response("{}", { headers: { "x-request-id": "req-1" } })]);
