@@ -14,23 +14,23 @@ const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
 export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
   if (signal?.aborted) listener();
   if (!signal || signal.aborted) return () => {};
-  let listeners = subscribers.get(signal);
-  if (!listeners) {
-    const set = new Set<() => void>();
-    listeners = set;
-    subscribers.set(signal, set);
-    signal.addEventListener(
-      "abort",
-      () => {
-        for (const fn of [...set]) fn();
-        set.clear();
-      },
-      { once: true },
-    );
-  }
-  const set = listeners;
-  set.add(listener);
-  return () => set.delete(listener);
+  const listeners = subscribers.get(signal) ?? fanOut(signal);
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * The set of `signal`'s subscribers, and its one real listener, which calls whoever is subscribed
+ * when it aborts (a snapshot, as a listener may unsubscribe another). A signal aborts once: the
+ * listener needs no removing.
+ */
+function fanOut(signal: AbortSignal): Set<() => void> {
+  const set = new Set<() => void>();
+  subscribers.set(signal, set);
+  signal.addEventListener("abort", () => {
+    for (const fn of [...set]) fn();
+  });
+  return set;
 }
 
 /**
