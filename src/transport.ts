@@ -55,6 +55,7 @@ export type Transport = (request: Request, call?: CallOptions, record?: CallReco
 
 /** Most bytes read from one answer: a broken or hostile server must not exhaust memory. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const tooLarge = () => new Error("the answer's body is larger than 16 MiB");
 
 export function createTransport(settings: TransportSettings): Transport {
   const { apiKey, baseUrl, gate, fetch: custom, log: logger } = settings;
@@ -128,8 +129,9 @@ export function createTransport(settings: TransportSettings): Transport {
       const bounded = <T>(work: Promise<T>) => (sent ? settleBy(work, guard.signal) : work);
       try {
         const answer = await bounded(custom && sent ? custom(sent) : fetch(url, init));
-        // The body belongs to the attempt: its time counts, and a reset mid-body is retried.
-        const body = await bounded(readBody(answer));
+        // The body belongs to the attempt: its time counts, and a reset mid-body is retried; so is
+        // one past MAX_BODY_BYTES: an answer that never came whole (never a definite refusal).
+        const body = await bounded(readCapped(answer.body, MAX_BODY_BYTES, tooLarge));
         const { status } = answer;
         // 204, 205 and 304 must have a null body.
         const response = new Response([204, 205, 304].includes(status) ? null : body, {
@@ -241,16 +243,4 @@ function errorBody(body: ArrayBuffer, apiKey: string): unknown {
   } catch {
     return text === "" ? undefined : truncate(redactText(text, apiKey));
   }
-}
-
-/**
- * The whole body, or an error past {@link MAX_BODY_BYTES}: the attempt then counts as an answer
- * that never came whole (retried; never a definite refusal).
- */
-async function readBody(answer: Response): Promise<ArrayBuffer> {
-  // One path for every answer: a declared length would bound what the global fetch reads, not
-  // a custom fetch's body, and the native read measured no faster per call (paired calls, 0.1 %).
-  const whole = await readCapped(answer.body, MAX_BODY_BYTES);
-  if (whole === undefined) throw new Error("the answer's body is larger than 16 MiB");
-  return whole;
 }
