@@ -52,16 +52,18 @@ export function isRetryableAnswer(status: number, headers: Headers): boolean {
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
   // Stryker disable next-line StringLiteral: any text without a number parses as NaN, as "" does.
   const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
-  if (ms >= 0 && ms < Number.POSITIVE_INFINITY) return ms;
   const value = headers.get("retry-after") ?? "";
   // An HTTP date starts with the day's name; anything else ("-1", "5.") is unreadable, though
   // Date.parse would take it for a date long past and so for no wait at all. A date already
-  // past is no wait; an unreadable one stays NaN (Math.max passes NaN on).
-  const wait = /^\d+(\.\d+)?$/.test(value)
-    ? Number(value) * 1000
-    : /^[A-Za-z]/.test(value)
-      ? Math.max(0, Date.parse(value) - now)
-      : Number.NaN;
+  // past is no wait; whatever is unreadable ends as NaN (Math.max passes NaN on), so undefined.
+  const wait =
+    ms >= 0 && ms < Infinity
+      ? ms
+      : /^\d+(\.\d+)?$/.test(value)
+        ? Number(value) * 1000
+        : /^[a-z]/i.test(value)
+          ? Math.max(0, Date.parse(value) - now)
+          : NaN;
   return wait >= 0 ? wait : undefined;
 }
 
