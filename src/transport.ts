@@ -106,9 +106,8 @@ export function createTransport(settings: TransportSettings): Transport {
     /** Time this call's 429s have held the client. */
     let waitedMs = 0;
 
-    /** The abort error for this call, now; `inFlight` when a request may be on its way. */
-    const aborted = (inFlight?: boolean): BflError =>
-      abortError(signal, record.facts(inFlight || record.sentWithoutAnswer));
+    /** The abort error for this call, now. */
+    const aborted = (): BflError => abortError(signal, record.facts());
 
     /**
      * One attempt, bounded (headers and body) by its timeout and the caller's signal. The answer is
@@ -193,9 +192,10 @@ export function createTransport(settings: TransportSettings): Transport {
     /** After an attempt without an answer: records that it may have been sent, then retries or throws. */
     function afterNoAnswer(cause: unknown, timedOut: boolean, slot: Slot): number {
       slot.release({});
-      if (signal.aborted) throw aborted(true);
-      const sent = timedOut || mayHaveBeenSent(cause);
+      // Aborted in flight, a request may be on its way whatever the cause says.
+      const sent = signal.aborted || timedOut || mayHaveBeenSent(cause);
       record.sentWithoutAnswer ||= sent;
+      if (signal.aborted) throw aborted();
       const facts = { ...record.facts(), cause };
       // A poll on a regional BFL host names that host, not the client's base URL.
       const where = isUnderBase(url, baseUrl) ? baseUrl : new URL(url).origin;
