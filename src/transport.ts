@@ -171,8 +171,13 @@ export function createTransport(settings: TransportSettings): Transport {
       if (response.ok) return response;
       // A 429 says how long to keep away (apiErrorFor reads it for a 429 only): the server's wait,
       // else the hold it put on this client.
-      const { statusText } = response;
-      const facts = { status, statusText, headers, body: errorBody(body, apiKey), ...record.facts() };
+      const facts = {
+        ...record.facts(),
+        status,
+        statusText: response.statusText,
+        headers,
+        body: errorBody(body, apiKey),
+      };
       const error = apiErrorFor(facts, held || asked);
       record.failure = error;
       if (!isRetryableAnswer(status, headers)) return response;
