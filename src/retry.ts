@@ -82,7 +82,7 @@ export function backoffDelay(retry: number, policy: Required<BackoffOptions>, ra
  * or the server asks for longer than `maxRetryAfterMs`.
  */
 export function retryDelay(retry: number, asked: number | undefined, policy: RetryPolicy): number | undefined {
-  if (retry > policy.maxRetries) return undefined;
-  if (asked !== undefined) return asked <= policy.maxRetryAfterMs ? asked : undefined;
-  return backoffDelay(retry, policy);
+  // No wait asked for (undefined) passes the second test: maxRetryAfterMs is never negative (config.ts).
+  if (retry > policy.maxRetries || (asked ?? 0) > policy.maxRetryAfterMs) return undefined;
+  return asked ?? backoffDelay(retry, policy);
 }
