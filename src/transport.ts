@@ -21,7 +21,7 @@ import {
   BflTimeoutError,
   truncate,
 } from "./errors.js";
-import { isUnderBase, mayCarryKey } from "./key-scope.js";
+import { mayCarryKey } from "./key-scope.js";
 import type { LogEvent, Logger } from "./logger.js";
 import type { RateLimitGate, Slot } from "./rate-limit.js";
 import { redactHeaders, redactText, redactValue } from "./redact.js";
@@ -202,8 +202,8 @@ export function createTransport(settings: TransportSettings): Transport {
       record.sentWithoutAnswer ||= sent;
       if (signal.aborted) throw aborted();
       const facts = { ...record.facts(), cause };
-      // A poll on a regional BFL host names that host, not the client's base URL.
-      const where = isUnderBase(url, baseUrl) ? baseUrl : new URL(url).origin;
+      // The host that did not answer, a regional BFL host of a poll included.
+      const where = new URL(url).origin;
       const code = errorCode(cause);
       const error = timedOut
         ? new BflTimeoutError(`Request to ${where} timed out after ${timeoutMs} ms`, facts)
