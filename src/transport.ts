@@ -75,9 +75,7 @@ export function createTransport(settings: TransportSettings): Transport {
     // option or a path such as "/../x" would name another origin or path (the foreign URL is not
     // echoed: it may hold a password).
     if (!mayCarryKey(url, baseUrl)) {
-      throw new BflConfigurationError(
-        `Refusing a request outside ${baseUrl} and BFL's API hosts: the API key is sent there only`,
-      );
+      throw new BflConfigurationError(`Refusing to send the API key outside ${baseUrl} and BFL's API hosts`);
     }
     const headers = new Headers(request.headers);
     headers.set("x-key", apiKey);
