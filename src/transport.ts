@@ -199,19 +199,14 @@ export function createTransport(settings: TransportSettings): Transport {
       const sent = signal.aborted || timedOut || mayHaveBeenSent(cause);
       record.sentWithoutAnswer ||= sent;
       if (signal.aborted) throw aborted();
-      const facts = { ...record.facts(), cause };
-      // The host that did not answer, a regional BFL host of a poll included.
-      const where = new URL(url).origin;
       const code = errorCode(cause);
-      const error = timedOut
-        ? new BflTimeoutError(`Request to ${where} timed out after ${timeoutMs} ms`, facts)
-        : new BflConnectionError(
-            redactText(
-              `Could not reach ${where}: ${(cause as Error)?.message ?? cause}${code ? ` (${code})` : ""}`,
-              apiKey,
-            ),
-            facts,
-          );
+      const why = timedOut
+        ? `timed out after ${timeoutMs} ms`
+        : `${(cause as Error)?.message ?? cause}${code ? ` (${code})` : ""}`;
+      // Named by the origin that did not answer (a regional BFL host of a poll included); the
+      // cause's message may echo anything, the key included.
+      const message = redactText(`No answer from ${new URL(url).origin}: ${why}`, apiKey);
+      const error = new (timedOut ? BflTimeoutError : BflConnectionError)(message, { ...record.facts(), cause });
       // Recorded after its facts: its own `cause` is the earlier ambiguous attempt.
       if (sent) record.ambiguous = error;
       const wait = paid && record.sentWithoutAnswer ? undefined : retryDelay(++retries, undefined, policy);

@@ -161,7 +161,7 @@ describe("no answer", () => {
     const { send, events } = transport([refused(), refused()], 1);
     const error = await send(new Request(`${BASE}/x`)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BflConnectionError);
-    expect((error as Error).message).toBe(`Could not reach ${new URL(BASE).origin}: fetch failed (ECONNREFUSED)`);
+    expect((error as Error).message).toBe(`No answer from ${new URL(BASE).origin}: fetch failed (ECONNREFUSED)`);
     const retry = events.find((e) => e.message === "retry");
     expect(retry).toMatchObject({ retry: 1, reason: (error as Error).message });
     expect(retry?.delayMs).toBeGreaterThan(0);
@@ -170,13 +170,13 @@ describe("no answer", () => {
   it("names the host that did not answer: a regional BFL host's own origin", async () => {
     const { send } = transport([refused()], 0);
     const error = await send(new Request("https://api.eu1.bfl.ai/v1/get_result?id=t")).catch((e: unknown) => e);
-    expect((error as Error).message).toBe("Could not reach https://api.eu1.bfl.ai: fetch failed (ECONNREFUSED)");
+    expect((error as Error).message).toBe("No answer from https://api.eu1.bfl.ai: fetch failed (ECONNREFUSED)");
   });
 
   it("without a code the message has no empty parentheses", async () => {
     const { send } = transport([new Error("socket hang up")], 0);
     const error = await send(new Request(`${BASE}/x`)).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(`Could not reach ${new URL(BASE).origin}: socket hang up`);
+    expect((error as Error).message).toBe(`No answer from ${new URL(BASE).origin}: socket hang up`);
   });
 
   it("a 429 that holds the client logs the hold as the retry's delay", async () => {
