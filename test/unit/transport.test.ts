@@ -96,12 +96,16 @@ describe("answers", () => {
   it("a custom fetch's body past 16 MiB is refused though its declared length is small", async () => {
     const chunk = new Uint8Array(1024 * 1024);
     let sent = 0;
+    let cancelled = false;
     const body = () =>
       new Response(
         new ReadableStream({
           pull(controller) {
             if (sent++ < 64) controller.enqueue(chunk);
             else controller.close();
+          },
+          cancel() {
+            cancelled = true;
           },
         }),
         { headers: { "content-length": "2" } },
@@ -112,6 +116,7 @@ describe("answers", () => {
     expect((error as Error).message).toContain("larger than 16 MiB");
     // Read no further than the limit (and the stream's one chunk of read-ahead).
     expect(sent).toBeLessThanOrEqual(18);
+    expect(cancelled).toBe(true);
   });
 
   it("logs each response with its request id and duration", async () => {
