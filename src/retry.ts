@@ -51,7 +51,7 @@ export function isRetryableAnswer(status: number, headers: Headers): boolean {
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
   // Stryker disable next-line StringLiteral: any text without a number parses as NaN, as "" does.
-  const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
+  const ms = parseFloat(headers.get("retry-after-ms") ?? "");
   const value = headers.get("retry-after") ?? "";
   // An HTTP date starts with the day's name; anything else ("-1", "5.") is unreadable, though
   // Date.parse would take it for a date long past and so for no wait at all. A date already

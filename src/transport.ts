@@ -54,7 +54,7 @@ export interface CallOptions {
 export type Transport = (request: Request, call?: CallOptions, record?: CallRecord) => Promise<Response>;
 
 /** Most bytes read from one answer: a broken or hostile server must not exhaust memory. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES = 2 ** 24; // 16 MiB
 const tooLarge = () => new Error("the answer's body is larger than 16 MiB");
 
 export function createTransport(settings: TransportSettings): Transport {
@@ -92,8 +92,8 @@ export function createTransport(settings: TransportSettings): Transport {
     const signal = options.signal ?? request.signal;
     const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
     const policy = { ...settings.policy, maxRetries: options.maxRetries ?? settings.policy.maxRetries };
-    /** Most time this call may spend waiting out its own 429s. */
-    const budgetMs = rateLimitBudget(settings.maxRateLimitWaitMs, policy.maxRetries);
+    /** What is left of the time this call may spend waiting out its own 429s (their holds on the client). */
+    let budgetMs = rateLimitBudget(settings.maxRateLimitWaitMs, policy.maxRetries);
     // A POST to a `-finetuned` path creates a paid task, whoever sends it (`raw` too): never twice
     // unasked. It is retried only when nothing can have been done (a connection never made, a 429);
     // an attempt the server may have acted on (no answer after sending, a timeout, a 5xx, 408,
@@ -101,8 +101,6 @@ export function createTransport(settings: TransportSettings): Transport {
     const paid = method === "POST" && /-finetuned$/.test(new URL(url).pathname);
     /** Retries spent (429s that held the client are not counted). */
     let retries = 0;
-    /** Time this call's 429s have held the client. */
-    let waitedMs = 0;
 
     /** The abort error for this call, now. */
     const aborted = (): BflError => abortError(signal, record.facts());
@@ -182,8 +180,8 @@ export function createTransport(settings: TransportSettings): Transport {
       if (status === 429 && held > 0) {
         // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
         // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
-        waitedMs += held;
-        return tooLong || waitedMs > budgetMs ? response : retryIn(0, error, held);
+        budgetMs -= held;
+        return tooLong || budgetMs < 0 ? response : retryIn(0, error, held);
       }
       // Only a 429 is a definite refusal; any other retryable answer may follow a task created.
       const wait = paid && status !== 429 ? undefined : retryDelay(++retries, asked, policy);
