@@ -212,7 +212,7 @@ export function createTransport(settings: TransportSettings): Transport {
       return retryIn(wait, error);
     }
 
-    /** Logs the retry (its reason: the error it follows) and returns its wait; a wait of 0 leaves the pacing to the gate. */
+    /** Logs the retry (its reason: the error it follows) and returns its wait. */
     function retryIn(wait: number, after: BflError, shownMs = wait): number {
       log?.({ level: "warn", message: "retry", retry: retries, delayMs: Math.round(shownMs), reason: after.message });
       return wait;
@@ -226,7 +226,8 @@ export function createTransport(settings: TransportSettings): Transport {
         (cause) => afterNoAnswer(cause, guard.timedOut, slot),
       );
       if (next instanceof Response) return next;
-      if (next > 0) await delay(next, signal, aborted);
+      // A wait of 0 (a 429 that holds the client) is one timer tick: the gate paces the next attempt.
+      await delay(next, signal, aborted);
     }
   };
 }
