@@ -60,7 +60,7 @@ export function parseRetryAfter(headers: Headers, now = Date.now()): number | un
     ms >= 0 && ms < Infinity
       ? ms
       : /^\d+(\.\d+)?$/.test(value)
-        ? Number(value) * 1000
+        ? +value * 1000
         : /^[a-z]/i.test(value)
           ? Math.max(0, Date.parse(value) - now)
           : NaN;
