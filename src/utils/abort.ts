@@ -36,10 +36,12 @@ function fanOut(signal: AbortSignal): Set<() => void> {
 /**
  * `promise`, or a rejection with `signal.reason` as soon as `signal` aborts, whichever is first:
  * for work that may ignore the signal (a custom fetch, a body stream it made). `promise` is
- * always handled, so a late rejection is never unhandled.
+ * always handled, so a late rejection is never unhandled. Only for a signal of one attempt: its
+ * listener is not removed, and stays until that signal is gone.
  */
 export function settleBy<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
+    promise.then(resolve, reject);
+    onAbort(signal, () => reject(signal.reason));
   });
 }
