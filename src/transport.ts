@@ -159,11 +159,14 @@ export function createTransport(settings: TransportSettings): Transport {
     function afterAnswer(response: Response, body: ArrayBuffer, slot: Slot): Response | number {
       const { status, headers } = response;
       const asked = parseRetryAfter(headers);
-      const tooLong = (asked ?? 0) > policy.maxRetryAfterMs;
-      // A wait longer than the client honours fails this call at once; it does not stall the others.
+      // A wait longer than the client honours fails this call at once (retryDelay refuses it
+      // below); it must not stall the others, so the gate is told 0 and imposes no hold.
       // "Retry-After: 0" or a date already past gives no wait: the gate backs off as for a 429
       // without one, else a server that keeps answering so is asked again at once, forever.
-      const held = slot.release({ status, retryAfterMs: tooLong ? 0 : asked || undefined });
+      const held = slot.release({
+        status,
+        retryAfterMs: (asked ?? 0) > policy.maxRetryAfterMs ? 0 : asked || undefined,
+      });
       if (response.ok) return response;
       // A 429 says how long to keep away (apiErrorFor reads it for a 429 only): the server's wait,
       // else the hold it put on this client.
@@ -179,9 +182,10 @@ export function createTransport(settings: TransportSettings): Transport {
       if (!isRetryableAnswer(status, headers)) return response;
       if (status === 429 && held > 0) {
         // A 429 is not a failed try: the gate holds every call; this one only checks its budget.
-        // One that imposed no hold (a zero backoff) counts as a try below, so the call still ends.
+        // One that imposed no hold (a zero backoff, a wait too long) counts as a try below, so the
+        // call still ends.
         budgetMs -= held;
-        return tooLong || budgetMs < 0 ? response : retryIn(0, error, held);
+        return budgetMs < 0 ? response : retryIn(0, error, held);
       }
       // Only a 429 is a definite refusal; any other retryable answer may follow a task created.
       const wait = paid && status !== 429 ? undefined : retryDelay(++retries, asked, policy);
