@@ -24,7 +24,7 @@ export function isBflApiUrl(url: URL | string): boolean {
 
 /** Whether `url` (a string as a Request holds it, normalised) is `baseUrl` itself or below it. */
 export function isUnderBase(url: string, baseUrl: string): boolean {
-  return url.startsWith(baseUrl) && /^([/?]|$)/.test(url.slice(baseUrl.length));
+  return `${url}/`.startsWith(`${baseUrl}/`) || url.startsWith(`${baseUrl}?`);
 }
 
 /** Whether a request to `url` (as a Request holds it) may carry the key of a client whose base URL is `baseUrl`. */
