@@ -107,10 +107,10 @@ export function createTransport(settings: TransportSettings): Transport {
 
     /**
      * One attempt, bounded (headers and body) by its timeout and the caller's signal. The answer is
-     * read whole and rebuilt with the key redacted wherever a server may echo it; it resolves to
-     * the answer and its body, and rejects when no answer came whole.
+     * read whole and rebuilt with the key redacted wherever a server may echo it; it rejects when
+     * no answer came whole.
      */
-    async function sendAttempt(guard: AttemptSignal): Promise<[Response, ArrayBuffer]> {
+    async function sendAttempt(guard: AttemptSignal): Promise<Response> {
       const attempt = ++record.attempts;
       const started = Date.now();
       log?.({ level: "debug", message: "request", method, url, attempt });
@@ -144,7 +144,7 @@ export function createTransport(settings: TransportSettings): Transport {
           ms: Date.now() - started,
           requestId: response.headers.get("x-request-id") ?? undefined,
         });
-        return [response, body];
+        return response;
       } finally {
         guard.dispose();
         sent?.signal;
@@ -156,7 +156,7 @@ export function createTransport(settings: TransportSettings): Transport {
      * the call's failure, and says whether to try again. An answer that is not retried is handed
      * back as it is: the facade throws `record.failure`, `raw` returns it.
      */
-    function afterAnswer(response: Response, body: ArrayBuffer, slot: Slot): Response | number {
+    async function afterAnswer(response: Response, slot: Slot): Promise<Response | number> {
       const { status, headers } = response;
       const asked = parseRetryAfter(headers);
       // A wait longer than the client honours fails this call at once (retryDelay refuses it
@@ -175,7 +175,8 @@ export function createTransport(settings: TransportSettings): Transport {
         status,
         statusText: response.statusText,
         headers,
-        body: errorBody(body, apiKey),
+        // A copy of the body: the answer itself goes back unread.
+        body: errorBody(await response.clone().text(), apiKey),
       };
       const error = apiErrorFor(facts, held || asked);
       record.failure = error;
@@ -226,7 +227,7 @@ export function createTransport(settings: TransportSettings): Transport {
       const slot = await gate.acquire(signal, aborted);
       const guard = attemptSignal(timeoutMs, signal);
       const next = await sendAttempt(guard).then(
-        ([response, body]) => afterAnswer(response, body, slot),
+        (response) => afterAnswer(response, slot),
         (cause) => afterNoAnswer(cause, guard.timedOut, slot),
       );
       if (next instanceof Response) return next;
@@ -236,9 +237,8 @@ export function createTransport(settings: TransportSettings): Transport {
   };
 }
 
-/** An error answer's body for its error: parsed JSON, else the text cut to 1 KiB; the key redacted either way. */
-function errorBody(body: ArrayBuffer, apiKey: string): unknown {
-  const text = new TextDecoder().decode(body);
+/** An error answer's body (`text`) for its error: parsed JSON, else the text cut to 1 KiB; the key redacted either way. */
+function errorBody(text: string, apiKey: string): unknown {
   try {
     return redactValue(JSON.parse(text), apiKey);
   } catch {
