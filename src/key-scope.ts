@@ -9,29 +9,25 @@
  * Nothing else ever receives it: not a delivery host serving `result.sample`, not a redirect.
  */
 
-/** `api.bfl.ai` or `api.<one label>.bfl.ai` (hostnames are lowercased by URL). */
-const BFL_API_HOST = /^api(\.[a-z0-9-]+)?\.bfl\.ai$/;
+/**
+ * https, then `api.bfl.ai` or `api.<one label>.bfl.ai` and a `/` right after it: so no user
+ * name or password (`https://:pw@…` has a password only) and no port. A URL prints its host
+ * lowercased and a default port dropped, and the URL parser ends a host at the first `/`, so
+ * nothing that matches can reach another host; an unparsed string can only be refused wrongly.
+ */
+const BFL_API_URL = /^https:\/\/api(\.[a-z0-9-]+)?\.bfl\.ai\//;
 
-/** Whether `url` is https on a BFL API host's default port, with no credentials (`https://:pw@…` has a password only). */
-export function isBflApiUrl(url: URL): boolean {
-  return (
-    url.protocol === "https:" && url.port === "" && BFL_API_HOST.test(url.hostname) && !url.username && !url.password
-  );
+/** Whether `url` (a URL, or a string as one prints, e.g. a Request's `url`) is on a BFL API host. */
+export function isBflApiUrl(url: URL | string): boolean {
+  return BFL_API_URL.test(`${url}`);
 }
 
 /** Whether `url` (a string as a Request holds it, normalised) is `baseUrl` itself or below it. */
 export function isUnderBase(url: string, baseUrl: string): boolean {
-  if (!url.startsWith(baseUrl)) return false;
-  const rest = url.slice(baseUrl.length);
-  return rest === "" || rest.startsWith("/") || rest.startsWith("?");
+  return `${url}/`.startsWith(`${baseUrl}/`) || url.startsWith(`${baseUrl}?`);
 }
 
-/** Whether a request to `url` may carry the key of a client whose base URL is `baseUrl`. */
+/** Whether a request to `url` (as a Request holds it) may carry the key of a client whose base URL is `baseUrl`. */
 export function mayCarryKey(url: string, baseUrl: string): boolean {
-  if (isUnderBase(url, baseUrl)) return true;
-  try {
-    return isBflApiUrl(new URL(url));
-  } catch {
-    return false;
-  }
+  return isUnderBase(url, baseUrl) || isBflApiUrl(url);
 }

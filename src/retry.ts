@@ -27,7 +27,7 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 120_000;
  * gets the 429 at once), else {@link DEFAULT_RATE_LIMIT_WAIT_MS}.
  */
 export function rateLimitBudget(maxTotalWaitMs: number | undefined, maxRetries: number): number {
-  return maxTotalWaitMs ?? (maxRetries === 0 ? 0 : DEFAULT_RATE_LIMIT_WAIT_MS);
+  return maxTotalWaitMs ?? (maxRetries && DEFAULT_RATE_LIMIT_WAIT_MS);
 }
 
 export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
@@ -42,9 +42,7 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
  */
 export function isRetryableAnswer(status: number, headers: Headers): boolean {
   const hint = headers.get("x-should-retry");
-  if (hint === "true") return true;
-  if (hint === "false") return false;
-  return status === 408 || status === 409 || status === 429 || status >= 500;
+  return hint === "true" || (hint !== "false" && ([408, 409, 429].includes(status) || status >= 500));
 }
 
 /**
@@ -53,14 +51,20 @@ export function isRetryableAnswer(status: number, headers: Headers): boolean {
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
   // Stryker disable next-line StringLiteral: any text without a number parses as NaN, as "" does.
-  const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
-  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const ms = parseFloat(headers.get("retry-after-ms") ?? "");
   const value = headers.get("retry-after") ?? "";
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   // An HTTP date starts with the day's name; anything else ("-1", "5.") is unreadable, though
-  // Date.parse would take it for a date long past and so for no wait at all.
-  const date = /^[A-Za-z]/.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  // Date.parse would take it for a date long past and so for no wait at all. A date already
+  // past is no wait; whatever is unreadable ends as NaN (Math.max passes NaN on), so undefined.
+  const wait =
+    ms >= 0 && ms < Infinity
+      ? ms
+      : /^\d+(\.\d+)?$/.test(value)
+        ? +value * 1000
+        : /^[a-z]/i.test(value)
+          ? Math.max(0, Date.parse(value) - now)
+          : NaN;
+  return wait >= 0 ? wait : undefined;
 }
 
 /**
@@ -73,13 +77,12 @@ export function backoffDelay(retry: number, policy: Required<BackoffOptions>, ra
 }
 
 /**
- * How long to wait before retry number `retry` after an answer with these headers, or
- * `undefined` when it must not be retried: retries are spent, or the server asks for longer than
- * `maxRetryAfterMs`.
+ * How long to wait before retry number `retry`, given the wait the server asked for (`asked`,
+ * from {@link parseRetryAfter}), or `undefined` when it must not be retried: retries are spent,
+ * or the server asks for longer than `maxRetryAfterMs`.
  */
-export function retryDelay(retry: number, headers: Headers | undefined, policy: RetryPolicy): number | undefined {
-  if (retry > policy.maxRetries) return undefined;
-  const asked = headers && parseRetryAfter(headers);
-  if (asked !== undefined) return asked <= policy.maxRetryAfterMs ? asked : undefined;
-  return backoffDelay(retry, policy);
+export function retryDelay(retry: number, asked: number | undefined, policy: RetryPolicy): number | undefined {
+  // No wait asked for (undefined) passes the second test: maxRetryAfterMs is never negative (config.ts).
+  if (retry > policy.maxRetries || (asked ?? 0) > policy.maxRetryAfterMs) return undefined;
+  return asked ?? backoffDelay(retry, policy);
 }

@@ -17,23 +17,18 @@ export interface AttemptSignal {
 
 export function attemptSignal(timeoutMs: number, callerSignal: AbortSignal | undefined): AttemptSignal {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error(`attempt timed out after ${timeoutMs} ms`));
-  }, timeoutMs);
-  const abort = () => controller.abort(callerSignal?.reason);
-  let unsubscribe: () => unknown = () => false;
-  if (callerSignal?.aborted) abort();
-  else if (callerSignal) unsubscribe = onAbort(callerSignal, abort);
-  return {
+  const guard = {
     signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
+    timedOut: false,
     dispose() {
       clearTimeout(timer);
       unsubscribe();
     },
   };
+  const timer = setTimeout(() => {
+    guard.timedOut = true;
+    controller.abort(new Error(`attempt timed out after ${timeoutMs} ms`));
+  }, timeoutMs);
+  const unsubscribe = onAbort(callerSignal, () => controller.abort(callerSignal?.reason));
+  return guard;
 }

@@ -126,9 +126,8 @@ async function download(url: string, taskId: string, stop: AbortSignal, timeoutM
 
 /** The whole body, or a failure past {@link MAX_IMAGE_BYTES}. */
 async function readImage(response: Response, failed: (why: string) => Failure): Promise<Uint8Array> {
-  const whole = await readCapped(response.body, MAX_IMAGE_BYTES);
-  if (whole === undefined) throw failed(`larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`);
-  return new Uint8Array(whole);
+  const tooLarge = () => failed(`larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`);
+  return new Uint8Array(await readCapped(response.body, MAX_IMAGE_BYTES, tooLarge));
 }
 
 /**

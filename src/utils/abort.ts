@@ -7,37 +7,41 @@
  */
 const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
 
-/** Calls `listener` once when `signal` aborts; returns the function that unsubscribes it. */
-export function onAbort(signal: AbortSignal, listener: () => void): () => void {
-  let listeners = subscribers.get(signal);
-  if (!listeners) {
-    const set = new Set<() => void>();
-    listeners = set;
-    subscribers.set(signal, set);
-    signal.addEventListener(
-      "abort",
-      () => {
-        for (const fn of [...set]) fn();
-        set.clear();
-      },
-      { once: true },
-    );
-  }
-  const set = listeners;
-  set.add(listener);
-  return () => set.delete(listener);
+/**
+ * Calls `listener` once when `signal` aborts, at once when it has already, never without a
+ * signal; returns the function that unsubscribes it.
+ */
+export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
+  if (signal?.aborted) listener();
+  if (!signal || signal.aborted) return () => {};
+  const listeners = subscribers.get(signal) ?? fanOut(signal);
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * The set of `signal`'s subscribers, and its one real listener, which calls whoever is subscribed
+ * when it aborts (a snapshot, as a listener may unsubscribe another). A signal aborts once: the
+ * listener needs no removing.
+ */
+function fanOut(signal: AbortSignal): Set<() => void> {
+  const set = new Set<() => void>();
+  subscribers.set(signal, set);
+  signal.addEventListener("abort", () => {
+    for (const fn of [...set]) fn();
+  });
+  return set;
 }
 
 /**
  * `promise`, or a rejection with `signal.reason` as soon as `signal` aborts, whichever is first:
- * for work that may ignore the signal (a custom fetch, a body stream it made). Only for a signal
- * of one attempt: it adds a listener of its own, removed when `promise` settles.
+ * for work that may ignore the signal (a custom fetch, a body stream it made). `promise` is
+ * always handled, so a late rejection is never unhandled. Only for a signal of one attempt: its
+ * listener is not removed, and stays until that signal is gone.
  */
 export function settleBy<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener("abort", abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+    promise.then(resolve, reject);
+    onAbort(signal, () => reject(signal.reason));
   });
 }

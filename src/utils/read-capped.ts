@@ -1,23 +1,23 @@
 /**
- * Reads a body whole, unless it grows past `maxBytes`: then the stream is cancelled and the
- * result is `undefined`, so a broken or hostile server cannot exhaust memory. The caller says
+ * Reads a body whole, unless it grows past `maxBytes`: then the stream is cancelled and the read
+ * rejects with `tooLarge()`, so a broken or hostile server cannot exhaust memory. The caller says
  * what that means for it (an attempt with no whole answer, a download that failed).
+ *
+ * The body is read by `for await`, which every runtime this package supports (Node 20, Deno,
+ * Bun, workers) offers on a ReadableStream; leaving the loop early cancels the stream.
  */
 export async function readCapped(
   body: ReadableStream<Uint8Array<ArrayBuffer>> | null,
   maxBytes: number,
-): Promise<ArrayBuffer | undefined> {
-  if (!body) return new ArrayBuffer(0);
-  const reader = body.getReader();
+  tooLarge: () => Error,
+): Promise<ArrayBuffer> {
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(read.value);
+  // No body (null: a 204, a HEAD) reads as empty.
+  for await (const chunk of body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
   }
   return new Blob(chunks).arrayBuffer();
 }

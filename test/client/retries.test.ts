@@ -160,8 +160,8 @@ describe("backoff schedule", () => {
 
   it("stops after maxRetries, and when the server asks for longer than maxRetryAfterMs", () => {
     expect(retryDelay(11, undefined, policy)).toBeUndefined();
-    expect(retryDelay(1, new Headers({ "retry-after": "61" }), policy)).toBeUndefined();
-    expect(retryDelay(1, new Headers({ "retry-after": "2" }), policy)).toBe(2000);
+    expect(retryDelay(1, parseRetryAfter(new Headers({ "retry-after": "61" })), policy)).toBeUndefined();
+    expect(retryDelay(1, parseRetryAfter(new Headers({ "retry-after": "2" })), policy)).toBe(2000);
   });
 
   it("reads the server's wait in every documented form", () => {

@@ -23,7 +23,7 @@ describe("timeouts", () => {
     expect(error).toBeInstanceOf(BflConnectionError);
     expect(error.name).toBe("BflTimeoutError");
     expect(error.attempts).toBe(2);
-    expect(error.message).toBe(`Request to ${server.url} timed out after 400 ms`);
+    expect(error.message).toBe(`No answer from ${server.url}: timed out after 400 ms`);
     expect(server.requests).toHaveLength(2);
   });
 

@@ -23,6 +23,16 @@ describe("mayCarryKey", () => {
   ])("%s: %s", (url, allowed) => {
     expect(mayCarryKey(url, "http://127.0.0.1:9/prefix")).toBe(allowed);
   });
+
+  it.each([
+    ["HTTPS://API.EU1.BFL.AI:443/v1/get_result", true],
+    ["https://api.bfl.ai:443@evil.example/v1/x", false],
+    ["https://api.bfl.ai\\@evil.example/v1/x", true],
+    ["https://evil.example\\@api.bfl.ai/v1/x", false],
+    ["https://api.bfl.ai%2F@evil.example/v1/x", false],
+  ])("%s, as a URL prints it: %s", (url, allowed) => {
+    expect(mayCarryKey(new URL(url).href, "http://127.0.0.1:9/prefix")).toBe(allowed);
+  });
 });
 
 describe("pollingTarget", () => {

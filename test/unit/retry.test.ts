@@ -43,13 +43,13 @@ describe("retryDelay", () => {
   });
 
   it("honours a wait exactly at maxRetryAfterMs, and refuses one just past it", () => {
-    expect(retryDelay(1, new Headers({ "retry-after-ms": "10000" }), policy)).toBe(10_000);
-    expect(retryDelay(1, new Headers({ "retry-after-ms": "10001" }), policy)).toBeUndefined();
+    expect(retryDelay(1, parseRetryAfter(new Headers({ "retry-after-ms": "10000" })), policy)).toBe(10_000);
+    expect(retryDelay(1, parseRetryAfter(new Headers({ "retry-after-ms": "10001" })), policy)).toBeUndefined();
   });
 
   it("a server's wait of 0 is taken as it is; no readable wait falls back to the backoff", () => {
-    expect(retryDelay(1, new Headers({ "retry-after": "0" }), policy)).toBe(0);
-    const backoff = retryDelay(1, new Headers({ "retry-after": "junk" }), policy);
+    expect(retryDelay(1, parseRetryAfter(new Headers({ "retry-after": "0" })), policy)).toBe(0);
+    const backoff = retryDelay(1, parseRetryAfter(new Headers({ "retry-after": "junk" })), policy);
     expect(backoff).toBeGreaterThan(DEFAULT_BACKOFF.initialDelayMs * 0.75 - 1);
     expect(backoff).toBeLessThanOrEqual(DEFAULT_BACKOFF.initialDelayMs);
   });

@@ -93,6 +93,32 @@ describe("answers", () => {
     expect((await (await send(new Request(`${BASE}/x`))).arrayBuffer()).byteLength).toBe(size);
   });
 
+  it("a custom fetch's body past 16 MiB is refused though its declared length is small", async () => {
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    let cancelled = false;
+    const body = () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            if (sent++ < 64) controller.enqueue(chunk);
+            else controller.close();
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { "content-length": "2" } },
+      );
+    const { send } = transport([body], 0);
+    const error = await send(new Request(`${BASE}/x`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BflConnectionError);
+    expect((error as Error).message).toContain("larger than 16 MiB");
+    // Read no further than the limit (and the stream's one chunk of read-ahead).
+    expect(sent).toBeLessThanOrEqual(18);
+    expect(cancelled).toBe(true);
+  });
+
   it("logs each response with its request id and duration", async () => {
     const before = Date.now();
     const { send, events } = transport([new Response("{}", { headers: { "x-request-id": "req-1" } })]);
@@ -140,16 +166,22 @@ describe("no answer", () => {
     const { send, events } = transport([refused(), refused()], 1);
     const error = await send(new Request(`${BASE}/x`)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BflConnectionError);
-    expect((error as Error).message).toBe(`Could not reach ${BASE}: fetch failed (ECONNREFUSED)`);
+    expect((error as Error).message).toBe(`No answer from ${new URL(BASE).origin}: fetch failed (ECONNREFUSED)`);
     const retry = events.find((e) => e.message === "retry");
     expect(retry).toMatchObject({ retry: 1, reason: (error as Error).message });
     expect(retry?.delayMs).toBeGreaterThan(0);
   });
 
+  it("names the host that did not answer: a regional BFL host's own origin", async () => {
+    const { send } = transport([refused()], 0);
+    const error = await send(new Request("https://api.eu1.bfl.ai/v1/get_result?id=t")).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("No answer from https://api.eu1.bfl.ai: fetch failed (ECONNREFUSED)");
+  });
+
   it("without a code the message has no empty parentheses", async () => {
     const { send } = transport([new Error("socket hang up")], 0);
     const error = await send(new Request(`${BASE}/x`)).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(`Could not reach ${BASE}: socket hang up`);
+    expect((error as Error).message).toBe(`No answer from ${new URL(BASE).origin}: socket hang up`);
   });
 
   it("a 429 that holds the client logs the hold as the retry's delay", async () => {
