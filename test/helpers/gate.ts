@@ -12,12 +12,14 @@ export async function room(gate: RateLimitGate, most = 100): Promise<number> {
   const controller = new AbortController();
   const granted: Slot[] = [];
   const settled = Array.from({ length: most }, () =>
-    gate.acquire(controller.signal, () => new Error("probe over")).then(
-      (slot) => {
-        granted.push(slot);
-      },
-      () => undefined,
-    ),
+    gate
+      .acquire(controller.signal, () => new Error("probe over"))
+      .then(
+        (slot) => {
+          granted.push(slot);
+        },
+        () => undefined,
+      ),
   );
   await vi.advanceTimersByTimeAsync(0);
   controller.abort();
