@@ -79,21 +79,6 @@ export class RateLimitGate {
     this.#random = options.random ?? Math.random;
   }
 
-  /** Attempts allowed in flight now. */
-  get limit(): number {
-    return this.#limit;
-  }
-
-  /** Attempts in flight now. */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
-  /** When the current hold ends (ms since the epoch; in the past when there is none). */
-  get heldUntil(): number {
-    return this.#heldUntil;
-  }
-
   /** Waits for a slot; rejects with `onAbort()` when `signal` aborts first. */
   acquire(signal: AbortSignal | undefined, onAbort: () => Error): Promise<Slot> {
     if (signal?.aborted) return Promise.reject(onAbort());
