@@ -53,130 +53,127 @@ const JITTER_SHARE = 0.1;
 const MAX_JITTER_MS = 1000;
 
 export class RateLimitGate {
-  readonly #max: number;
-  readonly #backoff: Required<BackoffOptions>;
-  readonly #now: () => number;
-  readonly #random: () => number;
-  #limit: number;
-  #inFlight = 0;
-  #heldUntil = 0;
-  /** Bumped whenever the hold is extended: a 429 from an older epoch belongs to a round already counted. */
-  #epoch = 0;
-  #streak = 0;
-  #successes = 0;
-  #lastCut = Number.NEGATIVE_INFINITY;
-  #raiseAfterMs = FIRST_RAISE_AFTER_MS;
-  #raisedSinceCut = false;
-  /** In arrival order; a Set, so that a waiter leaving (abort) does not scan the others. */
-  #queue = new Set<Waiter>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(options: GateOptions) {
-    this.#max = options.maxConcurrency ?? Number.POSITIVE_INFINITY;
-    this.#limit = this.#max;
-    this.#backoff = options.backoff;
-    this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? Math.random;
-  }
-
   /** Waits for a slot; rejects with `onAbort()` when `signal` aborts first. */
-  acquire(signal: AbortSignal | undefined, onAbort: () => Error): Promise<Slot> {
-    if (signal?.aborted) return Promise.reject(onAbort());
-    if (this.#queue.size === 0 && this.#inFlight < this.#limit && this.#now() >= this.#heldUntil) {
-      return Promise.resolve(this.#grant());
-    }
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        notBefore: this.#heldUntil + this.#jitter(this.#heldUntil - this.#now()),
-        resolve,
-        reject,
-        cleanup: signal
-          ? subscribe(signal, () => {
-              this.#queue.delete(waiter);
-              // The last waiter gone: no wake-up timer may keep the process alive until the hold ends.
-              if (this.#queue.size === 0) this.#pump();
-              reject(onAbort());
-            })
-          : undefined,
-      };
-      this.#queue.add(waiter);
-      this.#pump();
-    });
-  }
+  declare readonly acquire: (signal: AbortSignal | undefined, onAbort: () => Error) => Promise<Slot>;
 
-  #grant(): Slot {
-    this.#inFlight++;
-    const epoch = this.#epoch;
-    let released = false;
-    return {
-      release: (answer) => {
-        if (released) return 0;
-        released = true;
-        this.#inFlight--;
-        const hold = answer.status === 429 ? this.#rateLimited(epoch, answer.retryAfterMs) : 0;
-        // Any answer the server processed (a 404 for an id already gone too) says the rate was
-        // fine; only 2xx would keep the limit down for a batch of mostly missing ids.
-        if (answer.status !== undefined && answer.status !== 429 && answer.status < 500) this.#succeeded();
-        this.#pump();
-        return hold;
-      },
-    };
-  }
+  // Closures over plain variables, not private fields: the same state in a third of the bytes.
+  constructor(options: GateOptions) {
+    const max = options.maxConcurrency ?? Number.POSITIVE_INFINITY;
+    const backoff = options.backoff;
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    let limit = max;
+    let inFlight = 0;
+    let heldUntil = 0;
+    /** Bumped whenever the hold is extended: a 429 from an older epoch belongs to a round already counted. */
+    let epoch = 0;
+    let streak = 0;
+    let successes = 0;
+    let lastCut = Number.NEGATIVE_INFINITY;
+    let raiseAfterMs = FIRST_RAISE_AFTER_MS;
+    let raisedSinceCut = false;
+    /** In arrival order; a Set, so that a waiter leaving (abort) does not scan the others. */
+    const queue = new Set<Waiter>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
 
-  #rateLimited(epoch: number, retryAfterMs: number | undefined): number {
-    const now = this.#now();
-    if (this.#raisedSinceCut) this.#raiseAfterMs = Math.min(this.#raiseAfterMs * 2, LONGEST_RAISE_AFTER_MS);
-    this.#raisedSinceCut = false;
-    // What is still in flight was accepted by the server: that many at once is what it allows.
-    this.#limit = Math.max(1, Math.min(this.#limit, this.#inFlight));
-    this.#successes = 0;
-    this.#lastCut = now;
-    if (retryAfterMs === undefined && epoch === this.#epoch) this.#streak++;
-    const hold = retryAfterMs ?? backoffDelay(Math.max(this.#streak, 1), this.#backoff, this.#random);
-    if (now + hold > this.#heldUntil) {
-      this.#heldUntil = now + hold;
-      this.#epoch++;
-      for (const waiter of this.#queue) waiter.notBefore = this.#heldUntil + this.#jitter(hold);
-    }
-    return hold;
-  }
-
-  #succeeded(): void {
-    this.#streak = 0;
-    this.#successes++;
-    const calm = this.#now() - this.#lastCut >= this.#raiseAfterMs;
-    if (this.#limit < this.#max && calm && this.#successes >= this.#limit * RAISE_RUN_PER_SLOT) {
-      this.#limit++;
-      this.#successes = 0;
-      this.#raisedSinceCut = true;
-    }
-  }
-
-  #jitter(hold: number): number {
-    return hold > 0 ? this.#random() * Math.min(hold * JITTER_SHARE, MAX_JITTER_MS) : 0;
-  }
-
-  /** Grants every waiter that is due while there is room; sleeps until the next one is due. */
-  #pump(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const now = this.#now();
-    let wake = Number.POSITIVE_INFINITY;
-    for (const waiter of this.#queue) {
-      if (this.#inFlight >= this.#limit) break;
-      const due = Math.max(waiter.notBefore, this.#heldUntil);
-      if (due > now) {
-        wake = Math.min(wake, due);
-        continue;
+    this.acquire = (signal, onAbort) => {
+      if (signal?.aborted) return Promise.reject(onAbort());
+      if (queue.size === 0 && inFlight < limit && now() >= heldUntil) {
+        return Promise.resolve(grant());
       }
-      this.#queue.delete(waiter);
-      waiter.cleanup?.();
-      waiter.resolve(this.#grant());
+      return new Promise((resolve, reject) => {
+        const waiter: Waiter = {
+          notBefore: heldUntil + jitter(heldUntil - now()),
+          resolve,
+          reject,
+          cleanup: signal
+            ? subscribe(signal, () => {
+                queue.delete(waiter);
+                // The last waiter gone: no wake-up timer may keep the process alive until the hold ends.
+                if (queue.size === 0) pump();
+                reject(onAbort());
+              })
+            : undefined,
+        };
+        queue.add(waiter);
+        pump();
+      });
+    };
+
+    function grant(): Slot {
+      inFlight++;
+      const granted = epoch;
+      let released = false;
+      return {
+        release: (answer) => {
+          if (released) return 0;
+          released = true;
+          inFlight--;
+          const hold = answer.status === 429 ? rateLimited(granted, answer.retryAfterMs) : 0;
+          // Any answer the server processed (a 404 for an id already gone too) says the rate was
+          // fine; only 2xx would keep the limit down for a batch of mostly missing ids.
+          if (answer.status !== undefined && answer.status !== 429 && answer.status < 500) succeeded();
+          pump();
+          return hold;
+        },
+      };
     }
-    // A waiter not yet due (so a finite wake) is the only reason for a timer; when full, a release pumps.
-    if (wake !== Number.POSITIVE_INFINITY && this.#inFlight < this.#limit) {
-      // A hold at the longest allowed plus its jitter may pass the longest timer: wake and look again.
-      this.#timer = setTimeout(() => this.#pump(), Math.min(wake - now, MAX_DELAY_MS));
+
+    function rateLimited(granted: number, retryAfterMs: number | undefined): number {
+      const at = now();
+      if (raisedSinceCut) raiseAfterMs = Math.min(raiseAfterMs * 2, LONGEST_RAISE_AFTER_MS);
+      raisedSinceCut = false;
+      // What is still in flight was accepted by the server: that many at once is what it allows.
+      limit = Math.max(1, Math.min(limit, inFlight));
+      successes = 0;
+      lastCut = at;
+      if (retryAfterMs === undefined && granted === epoch) streak++;
+      const hold = retryAfterMs ?? backoffDelay(Math.max(streak, 1), backoff, random);
+      if (at + hold > heldUntil) {
+        heldUntil = at + hold;
+        epoch++;
+        for (const waiter of queue) waiter.notBefore = heldUntil + jitter(hold);
+      }
+      return hold;
+    }
+
+    function succeeded(): void {
+      streak = 0;
+      successes++;
+      const calm = now() - lastCut >= raiseAfterMs;
+      if (limit < max && calm && successes >= limit * RAISE_RUN_PER_SLOT) {
+        limit++;
+        successes = 0;
+        raisedSinceCut = true;
+      }
+    }
+
+    function jitter(hold: number): number {
+      return hold > 0 ? random() * Math.min(hold * JITTER_SHARE, MAX_JITTER_MS) : 0;
+    }
+
+    /** Grants every waiter that is due while there is room; sleeps until the next one is due. */
+    function pump(): void {
+      clearTimeout(timer);
+      timer = undefined;
+      const at = now();
+      let wake = Number.POSITIVE_INFINITY;
+      for (const waiter of queue) {
+        if (inFlight >= limit) break;
+        const due = Math.max(waiter.notBefore, heldUntil);
+        if (due > at) {
+          wake = Math.min(wake, due);
+          continue;
+        }
+        queue.delete(waiter);
+        waiter.cleanup?.();
+        waiter.resolve(grant());
+      }
+      // A waiter not yet due (so a finite wake) is the only reason for a timer; when full, a release pumps.
+      if (wake !== Number.POSITIVE_INFINITY && inFlight < limit) {
+        // A hold at the longest allowed plus its jitter may pass the longest timer: wake and look again.
+        timer = setTimeout(pump, Math.min(wake - at, MAX_DELAY_MS));
+      }
     }
   }
 }
