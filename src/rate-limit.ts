@@ -35,14 +35,6 @@ export interface Slot {
   release(answer: Answer): number;
 }
 
-interface Waiter {
-  notBefore: number;
-  resolve(slot: Slot): void;
-  reject(reason: unknown): void;
-  /** Unsubscribes from the caller's signal; undefined without one. */
-  cleanup: (() => unknown) | undefined;
-}
-
 /** Successes needed, per unit of the limit, before it rises by one. */
 const RAISE_RUN_PER_SLOT = 8;
 /** Time since the last 429 before the limit may rise; doubles after each failed probe. */
@@ -72,8 +64,12 @@ export class RateLimitGate {
     let lastCut = Number.NEGATIVE_INFINITY;
     let raiseAfterMs = FIRST_RAISE_AFTER_MS;
     let raisedSinceCut = false;
-    /** In arrival order; a Set, so that a waiter leaving (abort) does not scan the others. */
-    const queue = new Set<Waiter>();
+    /**
+     * Each waiter's grant, in arrival order, to the time it is due: never before the hold ends,
+     * since every extension of the hold pushes them all past it. A Map, so that a waiter leaving
+     * (abort) does not scan the others.
+     */
+    const queue = new Map<() => void, number>();
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     this.acquire = (signal, onAbort) => {
@@ -82,20 +78,19 @@ export class RateLimitGate {
         return Promise.resolve(grant());
       }
       return new Promise((resolve, reject) => {
-        const waiter: Waiter = {
-          notBefore: heldUntil + jitter(heldUntil - now()),
-          resolve,
-          reject,
-          cleanup: signal
-            ? subscribe(signal, () => {
-                queue.delete(waiter);
-                // The last waiter gone: no wake-up timer may keep the process alive until the hold ends.
-                if (queue.size === 0) pump();
-                reject(onAbort());
-              })
-            : undefined,
+        const unsubscribe =
+          signal &&
+          subscribe(signal, () => {
+            queue.delete(take);
+            // The last waiter gone: no wake-up timer may keep the process alive until the hold ends.
+            if (queue.size === 0) clearTimeout(timer);
+            reject(onAbort());
+          });
+        const take = () => {
+          unsubscribe?.();
+          resolve(grant());
         };
-        queue.add(waiter);
+        queue.set(take, heldUntil + jitter(heldUntil - now()));
         pump();
       });
     };
@@ -132,7 +127,7 @@ export class RateLimitGate {
       if (at + hold > heldUntil) {
         heldUntil = at + hold;
         epoch++;
-        for (const waiter of queue) waiter.notBefore = heldUntil + jitter(hold);
+        for (const take of queue.keys()) queue.set(take, heldUntil + jitter(hold));
       }
       return hold;
     }
@@ -155,19 +150,16 @@ export class RateLimitGate {
     /** Grants every waiter that is due while there is room; sleeps until the next one is due. */
     function pump(): void {
       clearTimeout(timer);
-      timer = undefined;
       const at = now();
       let wake = Number.POSITIVE_INFINITY;
-      for (const waiter of queue) {
+      for (const [take, due] of queue) {
         if (inFlight >= limit) break;
-        const due = Math.max(waiter.notBefore, heldUntil);
         if (due > at) {
           wake = Math.min(wake, due);
-          continue;
+        } else {
+          queue.delete(take);
+          take();
         }
-        queue.delete(waiter);
-        waiter.cleanup?.();
-        waiter.resolve(grant());
       }
       // A waiter not yet due (so a finite wake) is the only reason for a timer; when full, a release pumps.
       if (wake !== Number.POSITIVE_INFINITY && inFlight < limit) {
