@@ -57,8 +57,6 @@ export class RateLimitGate {
     let limit = max;
     let inFlight = 0;
     let heldUntil = 0;
-    /** Bumped whenever the hold is extended: a 429 from an older epoch belongs to a round already counted. */
-    let epoch = 0;
     let streak = 0;
     let successes = 0;
     let lastCut = Number.NEGATIVE_INFINITY;
@@ -74,9 +72,8 @@ export class RateLimitGate {
 
     this.acquire = (signal, onAbort) => {
       if (signal?.aborted) return Promise.reject(onAbort());
-      if (queue.size === 0 && inFlight < limit && now() >= heldUntil) {
-        return Promise.resolve(grant());
-      }
+      // Every newcomer queues: the pump grants it at once when it is due and has room, after any
+      // waiter already due (whose wake-up timer may be late).
       return new Promise((resolve, reject) => {
         const unsubscribe =
           signal &&
@@ -97,14 +94,16 @@ export class RateLimitGate {
 
     function grant(): Slot {
       inFlight++;
-      const granted = epoch;
+      // The hold only ever moves later: when it has moved since this grant, a 429 to this attempt
+      // belongs to a round of 429s already counted.
+      const heldUntilThen = heldUntil;
       let released = false;
       return {
         release: (answer) => {
           if (released) return 0;
           released = true;
           inFlight--;
-          const hold = answer.status === 429 ? rateLimited(granted, answer.retryAfterMs) : 0;
+          const hold = answer.status === 429 ? rateLimited(heldUntilThen, answer.retryAfterMs) : 0;
           // Any answer the server processed (a 404 for an id already gone too) says the rate was
           // fine; only 2xx would keep the limit down for a batch of mostly missing ids.
           if (answer.status !== undefined && answer.status !== 429 && answer.status < 500) succeeded();
@@ -114,7 +113,7 @@ export class RateLimitGate {
       };
     }
 
-    function rateLimited(granted: number, retryAfterMs: number | undefined): number {
+    function rateLimited(heldUntilThen: number, retryAfterMs: number | undefined): number {
       const at = now();
       if (raisedSinceCut) raiseAfterMs = Math.min(raiseAfterMs * 2, LONGEST_RAISE_AFTER_MS);
       raisedSinceCut = false;
@@ -122,11 +121,10 @@ export class RateLimitGate {
       limit = Math.max(1, Math.min(limit, inFlight));
       successes = 0;
       lastCut = at;
-      if (retryAfterMs === undefined && granted === epoch) streak++;
+      if (retryAfterMs === undefined && heldUntilThen === heldUntil) streak++;
       const hold = retryAfterMs ?? backoffDelay(Math.max(streak, 1), backoff, random);
       if (at + hold > heldUntil) {
         heldUntil = at + hold;
-        epoch++;
         for (const take of queue.keys()) queue.set(take, heldUntil + jitter(hold));
       }
       return hold;
