@@ -50,7 +50,7 @@ export class RateLimitGate {
 
   // Closures over plain variables, not private fields: the same state in a third of the bytes.
   constructor(options: GateOptions) {
-    const max = options.maxConcurrency ?? Number.POSITIVE_INFINITY;
+    const max = options.maxConcurrency ?? Infinity;
     const backoff = options.backoff;
     const now = options.now ?? Date.now;
     const random = options.random ?? Math.random;
@@ -59,7 +59,7 @@ export class RateLimitGate {
     let heldUntil = 0;
     let streak = 0;
     let successes = 0;
-    let lastCut = Number.NEGATIVE_INFINITY;
+    let lastCut = -Infinity;
     let raiseAfterMs = FIRST_RAISE_AFTER_MS;
     let raisedSinceCut = false;
     /**
@@ -118,11 +118,11 @@ export class RateLimitGate {
       if (raisedSinceCut) raiseAfterMs = Math.min(raiseAfterMs * 2, LONGEST_RAISE_AFTER_MS);
       raisedSinceCut = false;
       // What is still in flight was accepted by the server: that many at once is what it allows.
-      limit = Math.max(1, Math.min(limit, inFlight));
+      limit = Math.min(limit, inFlight) || 1;
       successes = 0;
       lastCut = at;
       if (retryAfterMs === undefined && heldUntilThen === heldUntil) streak++;
-      const hold = retryAfterMs ?? backoffDelay(Math.max(streak, 1), backoff, random);
+      const hold = retryAfterMs ?? backoffDelay(streak || 1, backoff, random);
       if (at + hold > heldUntil) {
         heldUntil = at + hold;
         for (const take of queue.keys()) queue.set(take, heldUntil + jitter(hold));
@@ -149,7 +149,7 @@ export class RateLimitGate {
     function pump(): void {
       clearTimeout(timer);
       const at = now();
-      let wake = Number.POSITIVE_INFINITY;
+      let wake = Infinity;
       for (const [take, due] of queue) {
         if (inFlight >= limit) break;
         if (due > at) {
@@ -160,7 +160,7 @@ export class RateLimitGate {
         }
       }
       // A waiter not yet due (so a finite wake) is the only reason for a timer; when full, a release pumps.
-      if (wake !== Number.POSITIVE_INFINITY && inFlight < limit) {
+      if (wake < Infinity && inFlight < limit) {
         // A hold at the longest allowed plus its jitter may pass the longest timer: wake and look again.
         timer = setTimeout(pump, Math.min(wake - at, MAX_DELAY_MS));
       }
