@@ -97,16 +97,18 @@ export class RateLimitGate {
       // The hold only ever moves later: when it has moved since this grant, a 429 to this attempt
       // belongs to a round of 429s already counted.
       const heldUntilThen = heldUntil;
-      let released = false;
+      let releases = 0;
       return {
-        release: (answer) => {
-          if (released) return 0;
-          released = true;
+        // No answer (no status: a connection error, a timeout) says nothing about the rate, as a 5xx.
+        release: ({ status = 500, retryAfterMs }) => {
+          // A second release of the same slot changes nothing.
+          if (releases++) return 0;
           inFlight--;
-          const hold = answer.status === 429 ? rateLimited(heldUntilThen, answer.retryAfterMs) : 0;
+          let hold = 0;
+          if (status === 429) hold = rateLimited(heldUntilThen, retryAfterMs);
           // Any answer the server processed (a 404 for an id already gone too) says the rate was
           // fine; only 2xx would keep the limit down for a batch of mostly missing ids.
-          if (answer.status !== undefined && answer.status !== 429 && answer.status < 500) succeeded();
+          else if (status < 500) succeeded();
           pump();
           return hold;
         },
