@@ -59,9 +59,11 @@ export class RateLimitGate {
     let heldUntil = 0;
     let streak = 0;
     let successes = 0;
-    let lastCut = -Infinity;
-    let raiseAfterMs = FIRST_RAISE_AFTER_MS;
-    let raisedSinceCut = false;
+    /** When the limit may rise again: a cut puts it `calm` ms ahead. */
+    let raiseAt = 0;
+    let calm = FIRST_RAISE_AFTER_MS;
+    /** The calm the next cut sets: doubled by a raise, so that a probe meeting a 429 waits longer. */
+    let nextCalm = calm;
     /**
      * Each waiter's grant, in arrival order, to the time it is due: never before the hold ends,
      * since every extension of the hold pushes them all past it. A Map, so that a waiter leaving
@@ -117,12 +119,11 @@ export class RateLimitGate {
 
     function rateLimited(heldUntilThen: number, retryAfterMs: number | undefined): number {
       const at = now();
-      if (raisedSinceCut) raiseAfterMs = Math.min(raiseAfterMs * 2, LONGEST_RAISE_AFTER_MS);
-      raisedSinceCut = false;
+      calm = nextCalm;
+      raiseAt = at + calm;
       // What is still in flight was accepted by the server: that many at once is what it allows.
       limit = Math.min(limit, inFlight) || 1;
       successes = 0;
-      lastCut = at;
       if (retryAfterMs === undefined && heldUntilThen === heldUntil) streak++;
       const hold = retryAfterMs ?? backoffDelay(streak || 1, backoff, random);
       if (at + hold > heldUntil) {
@@ -134,12 +135,10 @@ export class RateLimitGate {
 
     function succeeded(): void {
       streak = 0;
-      successes++;
-      const calm = now() - lastCut >= raiseAfterMs;
-      if (limit < max && calm && successes >= limit * RAISE_RUN_PER_SLOT) {
+      if (++successes >= limit * RAISE_RUN_PER_SLOT && limit < max && now() >= raiseAt) {
         limit++;
         successes = 0;
-        raisedSinceCut = true;
+        nextCalm = Math.min(calm * 2, LONGEST_RAISE_AFTER_MS);
       }
     }
 
