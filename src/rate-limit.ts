@@ -124,8 +124,9 @@ export class RateLimitGate {
       // What is still in flight was accepted by the server: that many at once is what it allows.
       limit = Math.min(limit, inFlight) || 1;
       successes = 0;
-      if (retryAfterMs === undefined && heldUntilThen === heldUntil) streak++;
-      const hold = retryAfterMs ?? backoffDelay(streak || 1, backoff, random);
+      // Without a wait: an attempt granted under the current hold starts a new round of 429s, and
+      // the backoff doubles; one granted before the hold moved belongs to a round already counted.
+      const hold = retryAfterMs ?? backoffDelay(heldUntilThen < heldUntil ? streak || 1 : ++streak, backoff, random);
       if (at + hold > heldUntil) {
         heldUntil = at + hold;
         for (const take of queue.keys()) queue.set(take, heldUntil + jitter(hold));
