@@ -49,11 +49,7 @@ export class RateLimitGate {
   declare readonly acquire: (signal: AbortSignal | undefined, onAbort: () => Error) => Promise<Slot>;
 
   // Closures over plain variables, not private fields: the same state in a third of the bytes.
-  constructor(options: GateOptions) {
-    const max = options.maxConcurrency ?? Infinity;
-    const backoff = options.backoff;
-    const now = options.now ?? Date.now;
-    const random = options.random ?? Math.random;
+  constructor({ maxConcurrency: max = Infinity, backoff, now = Date.now, random = Math.random }: GateOptions) {
     let limit = max;
     let inFlight = 0;
     let heldUntil = 0;
