@@ -35,15 +35,6 @@ export interface Slot {
   release(answer: Answer): number;
 }
 
-/** Successes needed, per unit of the limit, before it rises by one. */
-const RAISE_RUN_PER_SLOT = 8;
-/** Time since the last 429 before the limit may rise; doubles after each failed probe. */
-const FIRST_RAISE_AFTER_MS = 10_000;
-const LONGEST_RAISE_AFTER_MS = 300_000;
-/** Jitter past a hold: a share of the hold, capped. */
-const JITTER_SHARE = 0.1;
-const MAX_JITTER_MS = 1000;
-
 export class RateLimitGate {
   /** Waits for a slot; rejects with `onAbort()` when `signal` aborts first. */
   declare readonly acquire: (signal: AbortSignal | undefined, onAbort: () => Error) => Promise<Slot>;
@@ -57,7 +48,8 @@ export class RateLimitGate {
     let successes = 0;
     /** When the limit may rise again: a cut puts it `calm` ms ahead. */
     let raiseAt = 0;
-    let calm = FIRST_RAISE_AFTER_MS;
+    /** Time after a cut before the limit may rise: 10 s at first, doubled per failed probe up to 5 min. */
+    let calm = 10_000;
     /** The calm the next cut sets: doubled by a raise, so that a probe meeting a 429 waits longer. */
     let nextCalm = calm;
     /**
@@ -132,15 +124,17 @@ export class RateLimitGate {
 
     function succeeded(): void {
       streak = 0;
-      if (++successes >= limit * RAISE_RUN_PER_SLOT && limit < max && now() >= raiseAt) {
+      // A run of 8 successes per unit of the limit, after the calm since the last cut.
+      if (++successes >= limit * 8 && limit < max && now() >= raiseAt) {
         limit++;
         successes = 0;
-        nextCalm = Math.min(calm * 2, LONGEST_RAISE_AFTER_MS);
+        nextCalm = Math.min(calm * 2, 300_000);
       }
     }
 
     function jitter(hold: number): number {
-      return hold > 0 ? random() * Math.min(hold * JITTER_SHARE, MAX_JITTER_MS) : 0;
+      // Up to a tenth of the hold, at most 1 s.
+      return hold > 0 ? random() * Math.min(hold / 10, 1000) : 0;
     }
 
     /** Grants every waiter that is due while there is room; sleeps until the next one is due. */
