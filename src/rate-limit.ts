@@ -60,17 +60,17 @@ export class RateLimitGate {
     const queue = new Map<() => void, number>();
     let timer: ReturnType<typeof setTimeout> | undefined;
 
-    this.acquire = (signal, onAbort) => {
-      if (signal?.aborted) return Promise.reject(onAbort());
-      // Every newcomer queues: the pump grants it at once when it is due and has room, after any
-      // waiter already due (whose wake-up timer may be late).
-      return new Promise((resolve, reject) => {
+    // Every newcomer queues: the pump grants it at once when it is due and has room, after any
+    // waiter already due (whose wake-up timer may be late).
+    this.acquire = (signal, onAbort) =>
+      new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(onAbort());
         const unsubscribe =
           signal &&
           subscribe(signal, () => {
             queue.delete(take);
             // The last waiter gone: no wake-up timer may keep the process alive until the hold ends.
-            if (queue.size === 0) clearTimeout(timer);
+            if (!queue.size) clearTimeout(timer);
             reject(onAbort());
           });
         const take = () => {
@@ -80,7 +80,6 @@ export class RateLimitGate {
         queue.set(take, heldUntil + jitter(heldUntil - now()));
         pump();
       });
-    };
 
     function grant(): Slot {
       inFlight++;
