@@ -94,41 +94,36 @@ export class RateLimitGate {
           if (releases++) return 0;
           inFlight--;
           let hold = 0;
-          if (status === 429) hold = rateLimited(heldUntilThen, retryAfterMs);
+          if (status === 429) {
+            const at = now();
+            calm = nextCalm;
+            raiseAt = at + calm;
+            // What is still in flight was accepted by the server: that many at once is what it allows.
+            limit = Math.min(limit, inFlight) || 1;
+            successes = 0;
+            // Without a wait: an attempt granted under the current hold starts a new round of 429s, and
+            // the backoff doubles; one granted before the hold moved belongs to a round already counted.
+            hold = retryAfterMs ?? backoffDelay(heldUntilThen < heldUntil ? streak || 1 : ++streak, backoff, random);
+            if (at + hold > heldUntil) {
+              heldUntil = at + hold;
+              for (const take of queue.keys()) queue.set(take, heldUntil + jitter(hold));
+            }
+          }
           // Any answer the server processed (a 404 for an id already gone too) says the rate was
           // fine; only 2xx would keep the limit down for a batch of mostly missing ids.
-          else if (status < 500) succeeded();
+          else if (status < 500) {
+            streak = 0;
+            // A run of 8 successes per unit of the limit, after the calm since the last cut.
+            if (++successes >= limit * 8 && limit < max && now() >= raiseAt) {
+              limit++;
+              successes = 0;
+              nextCalm = Math.min(calm * 2, 300_000);
+            }
+          }
           pump();
           return hold;
         },
       };
-    }
-
-    function rateLimited(heldUntilThen: number, retryAfterMs: number | undefined): number {
-      const at = now();
-      calm = nextCalm;
-      raiseAt = at + calm;
-      // What is still in flight was accepted by the server: that many at once is what it allows.
-      limit = Math.min(limit, inFlight) || 1;
-      successes = 0;
-      // Without a wait: an attempt granted under the current hold starts a new round of 429s, and
-      // the backoff doubles; one granted before the hold moved belongs to a round already counted.
-      const hold = retryAfterMs ?? backoffDelay(heldUntilThen < heldUntil ? streak || 1 : ++streak, backoff, random);
-      if (at + hold > heldUntil) {
-        heldUntil = at + hold;
-        for (const take of queue.keys()) queue.set(take, heldUntil + jitter(hold));
-      }
-      return hold;
-    }
-
-    function succeeded(): void {
-      streak = 0;
-      // A run of 8 successes per unit of the limit, after the calm since the last cut.
-      if (++successes >= limit * 8 && limit < max && now() >= raiseAt) {
-        limit++;
-        successes = 0;
-        nextCalm = Math.min(calm * 2, 300_000);
-      }
     }
 
     function jitter(hold: number): number {
