@@ -145,8 +145,10 @@ export class RateLimitGate {
           take();
         }
       }
-      // A waiter not yet due (so a finite wake) is the only reason for a timer; when full, a release pumps.
-      if (wake < Infinity && inFlight < limit) {
+      // A waiter not yet due (so a finite wake) is the only reason for a timer. (When the limit
+      // filled up during this pump, the timer fires at most once for nothing: the next pump stops
+      // at once and sets none.)
+      if (wake < Infinity) {
         // A hold at the longest allowed plus its jitter may pass the longest timer: wake and look again.
         timer = setTimeout(pump, Math.min(wake - at, MAX_DELAY_MS));
       }
