@@ -31,7 +31,11 @@ export interface Answer {
 }
 
 export interface Slot {
-  /** Gives the slot back; for a 429 returns the hold it imposed on the client (ms), else 0. */
+  /**
+   * Gives the slot back; for a 429 returns the hold it imposed on the client (ms), else 0. Once
+   * only: nothing guards a second call, since the transport, the gate's one user, releases each
+   * attempt's slot exactly once (in afterAnswer or afterNoAnswer).
+   */
   release(answer: Answer): number;
 }
 
@@ -86,12 +90,9 @@ export class RateLimitGate {
       // The hold only ever moves later: when it has moved since this grant, a 429 to this attempt
       // belongs to a round of 429s already counted.
       const heldUntilThen = heldUntil;
-      let releases = 0;
       return {
         // No answer (no status: a connection error, a timeout) says nothing about the rate, as a 5xx.
         release: ({ status = 500, retryAfterMs }) => {
-          // A second release of the same slot changes nothing.
-          if (releases++) return 0;
           inFlight--;
           let hold = 0;
           if (status === 429) {
