@@ -100,6 +100,20 @@ describe("who gets a slot at once", () => {
   });
 });
 
+describe("wake-up timers", () => {
+  it("none is left once the last waiter is granted: nothing keeps the process alive", async () => {
+    const g = gate(undefined);
+    (await g.acquire(undefined, aborted)).release({ status: 429, retryAfterMs: 1000 });
+    const waiter = pending(g);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(waiter.slot).toBeDefined();
+    expect(vi.getTimerCount()).toBe(0);
+    waiter.slot?.release({ status: 200 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
 describe("what counts as a success", () => {
   it("only answers below 500 raise the limit: a 5xx or no answer says nothing about the rate", async () => {
     const g = gate(4);
