@@ -30,7 +30,6 @@ import {
 } from "./tasks.js";
 import { type CallOptions, createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
-import { HTTP_METHODS } from "./utils/http-methods.js";
 import { type Schema, validate } from "./validate.js";
 import { VERSION } from "./version.js";
 
@@ -136,14 +135,24 @@ type CallInit = {
  * collected (a warning past 1,500 in flight). A call with its own `fetch` is left as it is.
  */
 function signalOutOfBand(client: Client<paths>, transport: Transport): Client<paths> {
-  const wrapped: Record<string, unknown> = { ...client };
-  for (const method of HTTP_METHODS.map((m) => m.toUpperCase() as Uppercase<typeof m>)) {
-    const send = client[method] as (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => unknown;
-    wrapped[method] = (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => {
-      if (!init?.signal || init.fetch !== undefined) return send(url, init);
-      const { signal, ...rest } = init;
-      return send(url, { ...rest, fetch: (request: Request) => transport(request, { signal }) });
-    };
+  type Send = (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => unknown;
+  const wrapped: Record<string, Send> = { ...(client as unknown as Record<string, Send>) };
+  // openapi-fetch names its HTTP methods in capitals (GET, POST, ...): `request`, `use`, `eject` are left as they are.
+  for (const method in wrapped) {
+    const send = wrapped[method] as Send;
+    if (method.toUpperCase() === method) {
+      wrapped[method] = (url, init) =>
+        send(
+          url,
+          init?.signal && init.fetch === undefined
+            ? {
+                ...init,
+                signal: null,
+                fetch: (request: Request) => transport(request, { signal: init.signal as AbortSignal }),
+              }
+            : init,
+        );
+    }
   }
   return wrapped as unknown as Client<paths>;
 }
