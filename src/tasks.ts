@@ -85,7 +85,7 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_POLL_INTERVAL_MS = 500;
+const DEFAULT_POLL_INTERVAL_MS = 500;
 const POLL_GROWTH = 1.5;
 const MAX_POLL_INTERVAL_MS = 4000;
 
@@ -201,10 +201,10 @@ function asTaskError(error: unknown, taskId: string): unknown {
 export async function waitForTask(
   task: TaskRef,
   poll: (signal: AbortSignal) => Promise<ResultResponse>,
-  options: { signal: AbortSignal | undefined; pollIntervalMs: number; timeoutMs: number | undefined },
+  options: { signal: AbortSignal | undefined; pollIntervalMs: number | undefined; timeoutMs: number | undefined },
   redact: (value: unknown) => unknown,
 ): Promise<ReadyResult> {
-  const { signal, pollIntervalMs, timeoutMs } = options;
+  const { signal, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS, timeoutMs } = options;
   // One signal for the wait: the caller's abort or the overall timeout, whichever comes first.
   const wait = attemptSignal(timeoutMs ?? 2_147_483_647, signal);
   let polls = 0;
