@@ -94,32 +94,35 @@ export function pollDelay(n: number, first: number): number {
   return Math.min(first * POLL_GROWTH ** (n - 1), Math.max(first, MAX_POLL_INTERVAL_MS));
 }
 
+/** The TypeError for a bad argument: its name, what it must be and what it got (a string quoted, else its type only). */
+function mustBe(name: string, what: string, value: unknown): TypeError {
+  const got = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
+  return new TypeError(`${name} must be ${what}, got ${got}`);
+}
+
 /** `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything is sent. */
 export function nonBlank(value: unknown, name: string): string {
-  if (typeof value !== "string" || !value.trim()) {
-    const got = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
-    throw new TypeError(`${name} must be a non-blank string, got ${got}`);
-  }
+  if (typeof value !== "string" || !value.trim()) throw mustBe(name, "a non-blank string", value);
   return value;
 }
 
 /** Checks a model name before anything is sent: a `-finetuned` operation the spec has. */
 export function checkModel(model: unknown, known: (path: string) => boolean): string {
   if (typeof model !== "string" || !model.endsWith("-finetuned") || !known(`/v1/${model}`)) {
-    throw new TypeError(`model must be a finetuned model of the API spec, got ${JSON.stringify(model)}`);
+    throw mustBe("model", "a finetuned model of the API spec", model);
   }
   return `/v1/${model}`;
 }
 
 /** Checks a submit body before anything is sent: an object with a non-blank `finetune_id`. */
 export function checkSubmitBody(body: unknown): void {
-  nonBlank(isObject(body) ? body.finetune_id : undefined, "body.finetune_id (of an object body)");
+  nonBlank(isObject(body) ? body.finetune_id : undefined, "body.finetune_id");
 }
 
 /** Checks a task to follow before anything is sent: an `id`, and a `polling_url` string or none. */
 export function checkTask(task: unknown): TaskRef {
   const { id, polling_url } = isObject(task) ? task : {};
-  if (polling_url != null && typeof polling_url !== "string") throw new TypeError("task.polling_url must be a string");
+  if (polling_url != null && typeof polling_url !== "string") throw mustBe("task.polling_url", "a string", polling_url);
   return { id: nonBlank(id, "task.id"), polling_url: polling_url ?? undefined };
 }
 
@@ -180,17 +183,18 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   }
 }
 
-/** A poll's own failure (5xx after its retries, a connection error) names the task it was about. */
+/**
+ * A poll's own failure names the task it was about: a get_result that answered 404 becomes the
+ * task's not-found error (the 404's own fields: status, headers, body, facts such as attempts,
+ * with it as cause); any other error of this package (5xx after its retries, a connection error)
+ * gets the task id.
+ */
 function aboutTask(error: unknown, taskId: string): unknown {
-  if (error instanceof BflError && error.taskId === undefined) (error as { taskId?: string }).taskId = taskId;
+  if (error instanceof BflNotFoundError && !(error instanceof BflTaskNotFoundError)) {
+    return new BflTaskNotFoundError({ ...error, statusText: "Not Found", taskId, details: null, cause: error });
+  }
+  if (error instanceof BflError) (error as { taskId?: string }).taskId ??= taskId;
   return error;
-}
-
-/** A get_result that answered 404 is the task's: the same answer, with the task id. */
-function asTaskError(error: unknown, taskId: string): unknown {
-  if (!(error instanceof BflNotFoundError) || error instanceof BflTaskNotFoundError) return error;
-  // The error's own fields: its status, headers, body and facts (attempts, ...).
-  return new BflTaskNotFoundError({ ...error, statusText: "Not Found", taskId, details: null, cause: error });
 }
 
 /**
@@ -209,18 +213,12 @@ export async function waitForTask(
   const wait = attemptSignal(timeoutMs ?? 2_147_483_647, signal);
   let polls = 0;
   let last = "not polled yet";
+  // The wait's end, named for the task: its own timeout (the poll's abort as cause) or the caller's abort.
   const stopped = (cause?: unknown) =>
-    wait.timedOut
-      ? new BflTimeoutError(`Task ${task.id} was not ready after ${timeoutMs} ms (last status: ${last})`, {
-          attempts: polls,
-          cause,
-          taskId: task.id,
-        })
-      : new BflAbortError(`Stopped waiting for task ${task.id} (last status: ${last}): aborted; the task goes on`, {
-          attempts: polls,
-          cause: signal?.reason,
-          taskId: task.id,
-        });
+    new (wait.timedOut ? BflTimeoutError : BflAbortError)(
+      `Task ${task.id}: ${wait.timedOut ? `not ready after ${timeoutMs} ms` : "wait aborted, the task goes on"} (last status: ${last})`,
+      { attempts: polls, cause: wait.timedOut ? cause : signal?.reason, taskId: task.id },
+    );
   try {
     for (;;) {
       await delay(pollDelay(polls + 1, pollIntervalMs), wait.signal, stopped);
@@ -230,7 +228,7 @@ export async function waitForTask(
         result = await poll(wait.signal);
       } catch (error) {
         if (error instanceof BflAbortError) throw stopped(error);
-        throw aboutTask(asTaskError(error, task.id), task.id);
+        throw aboutTask(error, task.id);
       }
       last = String(result.status);
       const ready = settle(result, task.id, redact);

@@ -264,7 +264,7 @@ describe("ending a wait", () => {
       clientFor(server).waitForResult({ id: "t-1" }, { timeoutMs: 100, pollIntervalMs: 5 }),
     );
     expect(error).toBeInstanceOf(BflTimeoutError);
-    expect(error.message).toMatch(/^Task t-1 was not ready after 100 ms \(last status: /);
+    expect(error.message).toMatch(/^Task t-1: not ready after 100 ms \(last status: /);
   });
 });
 

@@ -237,7 +237,7 @@ describe("ending a wait", () => {
     const { error } = (await settled(wait(poll, { signal: controller.signal }))) as { error: BflAbortError };
     expect(error).toBeInstanceOf(BflAbortError);
     expect(error).toMatchObject({ attempts: 1, cause: new Error("Ctrl+C") });
-    expect(error.message).toMatch(/^Stopped waiting for task t-1/);
+    expect(error.message).toMatch(/^Task t-1: wait aborted, the task goes on \(last status: not polled yet\)$/);
   });
 
   it("a poll's abort with neither a caller's signal nor a timeout: still an abort error", async () => {
@@ -261,7 +261,7 @@ describe("ending a wait", () => {
     await vi.advanceTimersByTimeAsync(1);
     const error = (await waiting) as BflTimeoutError;
     expect(error).toBeInstanceOf(BflTimeoutError);
-    expect(error.message).toBe("Task t-1 was not ready after 3000 ms (last status: Pending)");
+    expect(error.message).toBe("Task t-1: not ready after 3000 ms (last status: Pending)");
     expect(error).toMatchObject({ attempts: 2 });
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -299,7 +299,9 @@ describe("checks before anything is sent", () => {
     expect(checkModel("a-finetuned", known)).toBe("/v1/a-finetuned");
     for (const model of ["flux-dev", "b-finetuned", 7, undefined]) {
       expect(() => checkModel(model, known)).toThrow(
-        new TypeError(`model must be a finetuned model of the API spec, got ${JSON.stringify(model)}`),
+        new TypeError(
+          `model must be a finetuned model of the API spec, got ${typeof model === "string" ? `"${model}"` : typeof model}`,
+        ),
       );
     }
   });
@@ -315,7 +317,9 @@ describe("checks before anything is sent", () => {
     expect(checkTask({ id: "t", polling_url: "u" })).toEqual({ id: "t", polling_url: "u" });
     expect(checkTask({ id: "t", polling_url: null })).toEqual({ id: "t", polling_url: undefined });
     expect(checkTask({ id: "t" })).toEqual({ id: "t", polling_url: undefined });
-    expect(() => checkTask({ id: "t", polling_url: 7 })).toThrow(new TypeError("task.polling_url must be a string"));
+    expect(() => checkTask({ id: "t", polling_url: 7 })).toThrow(
+      new TypeError("task.polling_url must be a string, got number"),
+    );
     expect(() => checkTask(null)).toThrow(/task\.id/);
   });
 
