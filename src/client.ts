@@ -39,9 +39,7 @@ export type { BflClientOptions, RequestOptions } from "./config.js";
  * like Node itself, hands a default import the whole `exports` object. Unwrap it once here.
  */
 const createClient: typeof openapiFetch =
-  typeof openapiFetch === "function"
-    ? openapiFetch
-    : (openapiFetch as unknown as { default: typeof openapiFetch }).default;
+  (openapiFetch as unknown as { default?: typeof openapiFetch }).default ?? openapiFetch;
 
 type Body<P extends keyof paths, M extends keyof paths[P]> = SuccessBody<paths[P][M]>;
 
@@ -165,7 +163,8 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
   const transport = createTransport({ ...settings, gate });
   const headers = { "user-agent": `bfl-finetune/${VERSION}`, ...settings.headers };
   const raw = signalOutOfBand(
-    createClient<paths>({ baseUrl, fetch: (request) => transport(request), headers }),
+    // openapi-fetch passes its `requestInitExt` as fetch's second argument: never set here, so the transport gets no call options.
+    createClient<paths>({ baseUrl, fetch: transport, headers }),
     transport,
   );
 
@@ -177,7 +176,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
   async function call<M extends Method, P extends PathOf<M>>(
     method: M,
     path: P,
-    options: RequestOptions,
+    options: RequestOptions = {},
     init?: FetchOptions<paths[P][M]>,
     url?: string,
   ): Promise<Body<P, M>> {
@@ -214,14 +213,10 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     return body as Body<P, M>;
   }
 
-  async function getResult(id: string, options: RequestOptions = {}): Promise<ResultResponse> {
-    return call("get", "/v1/get_result", options, { params: { query: { id: nonBlank(id, "id") } } });
-  }
-
   async function submitFinetuned<M extends FinetunedModel>(
     model: M,
     body: FinetunedInput<M>,
-    options: RequestOptions = {},
+    options?: RequestOptions,
   ): Promise<SubmitResponse<M>> {
     const path = checkModel(model, (p) => Object.hasOwn(responses, p)) as PathOf<"post">;
     checkSubmitBody(body);
@@ -244,10 +239,11 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
   }
 
   return {
-    deleteFinetune: async (finetuneId, options = {}) =>
+    // A bad argument is a rejection (these are async), checked before anything is sent.
+    deleteFinetune: async (finetuneId, options) =>
       call("post", "/v1/delete_finetune", options, { body: { finetune_id: nonBlank(finetuneId, "finetuneId") } }),
-    listFinetunes: async (options = {}) => call("get", "/v1/my_finetunes", options),
-    getFinetuneDetails: async (finetuneId, options = {}) =>
+    listFinetunes: (options) => call("get", "/v1/my_finetunes", options),
+    getFinetuneDetails: async (finetuneId, options) =>
       call("get", "/v1/finetune_details", options, {
         params: { query: { finetune_id: nonBlank(finetuneId, "finetuneId") } },
       }),
@@ -262,8 +258,9 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       onSubmitted?.(task);
       return waitForResult(task, waitOptions);
     },
-    getResult,
-    getCredits: async (options = {}) => call("get", "/v1/credits", options),
+    getResult: async (id, options) =>
+      call("get", "/v1/get_result", options, { params: { query: { id: nonBlank(id, "id") } } }),
+    getCredits: (options) => call("get", "/v1/credits", options),
     raw,
     baseUrl,
   };
