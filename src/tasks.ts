@@ -85,15 +85,6 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-const DEFAULT_POLL_INTERVAL_MS = 500;
-const POLL_GROWTH = 1.5;
-const MAX_POLL_INTERVAL_MS = 4000;
-
-/** The pause before poll number `n` (1 for the first): growing from `first`, capped (never below `first`). */
-export function pollDelay(n: number, first: number): number {
-  return Math.min(first * POLL_GROWTH ** (n - 1), Math.max(first, MAX_POLL_INTERVAL_MS));
-}
-
 /** The TypeError for a bad argument: its name, what it must be and what it got (a string quoted, else its type only). */
 function mustBe(name: string, what: string, value: unknown): TypeError {
   const got = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
@@ -135,13 +126,13 @@ export function checkTask(task: unknown): TaskRef {
  */
 export function pollingTarget(task: TaskRef, baseUrl: string): string | undefined {
   if (task.polling_url === undefined) return undefined;
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(task.polling_url);
-  } catch {
-    throw invalid(task, "polling_url", "not an absolute URL");
+  } catch {}
+  if (url?.protocol !== "https:" && url?.protocol !== "http:") {
+    throw invalid(task, "polling_url", "not an absolute http(s) URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid(task, "polling_url", "not an http(s) URL");
   if (isUnderBase(url.href, baseUrl)) return url.href;
   return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
 }
@@ -208,7 +199,10 @@ export async function waitForTask(
   options: { signal: AbortSignal | undefined; pollIntervalMs: number | undefined; timeoutMs: number | undefined },
   redact: (value: unknown) => unknown,
 ): Promise<ReadyResult> {
-  const { signal, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS, timeoutMs } = options;
+  // The pauses (see WaitOptions): from the first (default 500 ms), each 1.5 times the last, up to
+  // 4 s, or the first when that is longer.
+  const { signal, pollIntervalMs: first = 500, timeoutMs } = options;
+  let pause = first;
   // One signal for the wait: the caller's abort or the overall timeout, whichever comes first.
   const wait = attemptSignal(timeoutMs ?? 2_147_483_647, signal);
   let polls = 0;
@@ -221,7 +215,8 @@ export async function waitForTask(
     );
   try {
     for (;;) {
-      await delay(pollDelay(polls + 1, pollIntervalMs), wait.signal, stopped);
+      await delay(pause, wait.signal, stopped);
+      pause = Math.min(pause * 1.5, Math.max(first, 4000));
       polls++;
       let result: ResultResponse;
       try {

@@ -222,7 +222,7 @@ describe("terminal statuses", () => {
     const error = await rejectionOf(clientFor(server).waitForResult({ id: "t-1", polling_url: "not a url" }));
     expect(error).toBeInstanceOf(BflResponseValidationError);
     expect((error as BflResponseValidationError).issues).toEqual([
-      { path: "polling_url", message: "not an absolute URL" },
+      { path: "polling_url", message: "not an absolute http(s) URL" },
     ]);
     expect(server.requests).toEqual([]);
   });

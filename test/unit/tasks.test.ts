@@ -77,6 +77,16 @@ describe("the pace of the polls", () => {
     expect(pauses).toEqual([1000, 1500, 2250, 3375, 4000, 4000, 4000, 4000]);
   });
 
+  it("starts at 500 ms by default and never passes 4 s, however many polls", async () => {
+    const { poll, at } = scripted(...Array(19).fill(pending), ready);
+    await settled(wait(poll, { pollIntervalMs: undefined }));
+    const pauses = at.map((t, i) => t - (at[i - 1] ?? 0));
+    expect(pauses.slice(0, 3)).toEqual([500, 750, 1125]);
+    expect(pauses).toHaveLength(20);
+    for (let i = 1; i < pauses.length; i++) expect(pauses[i]).toBeGreaterThanOrEqual(pauses[i - 1] ?? 0);
+    expect(pauses.slice(7)).toEqual(Array(13).fill(4000));
+  });
+
   it("keeps a first interval longer than 4 s as it is", async () => {
     const { poll, at } = scripted(pending, pending, ready);
     await settled(wait(poll, { pollIntervalMs: 10_000 }));
@@ -333,7 +343,7 @@ describe("checks before anything is sent", () => {
       }
       expect(error).toBeInstanceOf(BflResponseValidationError);
       expect((error as BflResponseValidationError).issues).toEqual([
-        { path: "polling_url", message: "not an http(s) URL" },
+        { path: "polling_url", message: "not an absolute http(s) URL" },
       ]);
     }
   });
