@@ -171,7 +171,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
   /**
    * Runs one operation through the transport and returns its validated 2xx body, or throws the
    * error for its last answer. `init` holds the operation's parameters or body, typed by `paths`;
-   * `url`, when given, is fetched instead (a task's polling_url), as openapi-fetch would send it.
+   * `url`, when given, is fetched instead (a task's polling_url), with the request openapi-fetch built.
    */
   async function call<M extends Method, P extends PathOf<M>>(
     method: M,
@@ -183,13 +183,12 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     const perCall = callSettings(options);
     const record = new CallRecord();
     // The caller's signal goes to the transport, not into a Request, where it would gain a listener per call.
-    // An aborted one is refused there before anything is sent (the gate's acquire).
-    const fetch = (request: Request) => transport(request, perCall, record);
+    // An aborted one is refused there before anything is sent (the gate's acquire). `url` replaces the
+    // request's own, keeping what openapi-fetch built (method, headers).
+    const fetch = (request: Request) => transport(url ? new Request(url, request) : request, perCall, record);
     const send = raw.request as (method: M, path: P, init: object) => Promise<{ response: Response }>;
     // "stream": openapi-fetch leaves the body unread; the facade owns parsing.
-    const { response } = url
-      ? { response: await fetch(new Request(url, { headers })) }
-      : await send(method, path, { ...init, parseAs: "stream", fetch, headers: perCall.headers });
+    const { response } = await send(method, path, { ...init, parseAs: "stream", fetch, headers: perCall.headers });
     if (!response.ok) throw record.failure;
     const { status } = response;
     const text = await response.text();
