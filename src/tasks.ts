@@ -85,22 +85,22 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-/** The TypeError for a bad argument: its name, what it must be and what it got (a string quoted, else its type only). */
-function mustBe(name: string, what: string, value: unknown): TypeError {
-  const got = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
-  return new TypeError(`${name} must be ${what}, got ${got}`);
-}
+/**
+ * The TypeError for a bad argument: its name and what it must be, as config.ts words its refusals
+ * (the value itself is not echoed: it may be anything, of any size).
+ */
+const mustBe = (name: string, what: string): TypeError => new TypeError(`${name} must be ${what}`);
 
 /** `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything is sent. */
 export function nonBlank(value: unknown, name: string): string {
-  if (typeof value !== "string" || !value.trim()) throw mustBe(name, "a non-blank string", value);
+  if (typeof value !== "string" || !value.trim()) throw mustBe(name, "a non-blank string");
   return value;
 }
 
 /** Checks a model name before anything is sent: a `-finetuned` operation the spec has. */
 export function checkModel(model: unknown, known: (path: string) => boolean): string {
   if (typeof model !== "string" || !model.endsWith("-finetuned") || !known(`/v1/${model}`)) {
-    throw mustBe("model", "a finetuned model of the API spec", model);
+    throw mustBe("model", "a finetuned model of the API spec");
   }
   return `/v1/${model}`;
 }
@@ -113,7 +113,7 @@ export function checkSubmitBody(body: unknown): void {
 /** Checks a task to follow before anything is sent: an `id`, and a `polling_url` string or none. */
 export function checkTask(task: unknown): TaskRef {
   const { id, polling_url } = isObject(task) ? task : {};
-  if (polling_url != null && typeof polling_url !== "string") throw mustBe("task.polling_url", "a string", polling_url);
+  if (polling_url != null && typeof polling_url !== "string") throw mustBe("task.polling_url", "a string");
   return { id: nonBlank(id, "task.id"), polling_url: polling_url ?? undefined };
 }
 

@@ -289,15 +289,8 @@ describe("ending a wait", () => {
 });
 
 describe("checks before anything is sent", () => {
-  it.each([
-    ["  ", '"  "'],
-    ["", '""'],
-    [null, "null"],
-    [undefined, "undefined"],
-    [7, "number"],
-    [{}, "object"],
-  ])("nonBlank(%j): a TypeError naming the field and what it got", (value, got) => {
-    expect(() => nonBlank(value, "task.id")).toThrow(new TypeError(`task.id must be a non-blank string, got ${got}`));
+  it.each(["  ", "", " \t\n", null, undefined, 7, {}])("nonBlank(%j): a TypeError naming the field", (value) => {
+    expect(() => nonBlank(value, "task.id")).toThrow(new TypeError("task.id must be a non-blank string"));
   });
 
   it("nonBlank: a string with text is kept as it is, spaces included", () => {
@@ -308,11 +301,7 @@ describe("checks before anything is sent", () => {
     const known = (path: string) => ["/v1/a-finetuned", "/v1/flux-dev"].includes(path);
     expect(checkModel("a-finetuned", known)).toBe("/v1/a-finetuned");
     for (const model of ["flux-dev", "b-finetuned", 7, undefined]) {
-      expect(() => checkModel(model, known)).toThrow(
-        new TypeError(
-          `model must be a finetuned model of the API spec, got ${typeof model === "string" ? `"${model}"` : typeof model}`,
-        ),
-      );
+      expect(() => checkModel(model, known)).toThrow(new TypeError("model must be a finetuned model of the API spec"));
     }
   });
 
@@ -327,9 +316,7 @@ describe("checks before anything is sent", () => {
     expect(checkTask({ id: "t", polling_url: "u" })).toEqual({ id: "t", polling_url: "u" });
     expect(checkTask({ id: "t", polling_url: null })).toEqual({ id: "t", polling_url: undefined });
     expect(checkTask({ id: "t" })).toEqual({ id: "t", polling_url: undefined });
-    expect(() => checkTask({ id: "t", polling_url: 7 })).toThrow(
-      new TypeError("task.polling_url must be a string, got number"),
-    );
+    expect(() => checkTask({ id: "t", polling_url: 7 })).toThrow(new TypeError("task.polling_url must be a string"));
     expect(() => checkTask(null)).toThrow(/task\.id/);
   });
 
