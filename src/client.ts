@@ -186,9 +186,12 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     // An aborted one is refused there before anything is sent (the gate's acquire). `url` replaces the
     // request's own, keeping what openapi-fetch built (method, headers).
     const fetch = (request: Request) => transport(url ? new Request(url, request) : request, perCall, record);
-    const send = raw.request as (method: M, path: P, init: object) => Promise<{ response: Response }>;
     // "stream": openapi-fetch leaves the body unread; the facade owns parsing.
-    const { response } = await send(method, path, { ...init, parseAs: "stream", fetch, headers: perCall.headers });
+    const { response } = await (raw.request as (method: M, path: P, init: object) => Promise<{ response: Response }>)(
+      method,
+      path,
+      { ...init, parseAs: "stream", fetch, headers: perCall.headers },
+    );
     if (!response.ok) throw record.failure;
     const { status } = response;
     const text = await response.text();

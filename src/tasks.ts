@@ -154,7 +154,7 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   const { status, details = null } = result;
   switch (status) {
     case "Ready":
-      throw invalid(result, "result.sample", "a Ready task has no sample URL");
+      throw invalid(result, "result.sample", "no sample URL");
     case "Request Moderated":
     case "Content Moderated":
       throw new BflModerationError({ taskId, taskStatus: status, details });
