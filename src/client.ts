@@ -231,10 +231,9 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
     const ref = checkTask(task);
     const settings = callSettings(options);
     const target = pollingTarget(ref, baseUrl);
-    const query = { id: ref.id };
     return waitForTask(
       ref,
-      (signal) => call("get", "/v1/get_result", { signal }, { params: { query } }, target),
+      (signal) => call("get", "/v1/get_result", { signal }, { params: { query: { id: ref.id } } }, target),
       settings,
       (value) => redactValue(value, apiKey),
     );
