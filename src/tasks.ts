@@ -86,21 +86,19 @@ export interface WaitOptions {
 }
 
 /**
- * The TypeError for a bad argument: its name and what it must be, as config.ts words its refusals
- * (the value itself is not echoed: it may be anything, of any size).
+ * `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything
+ * is sent. Like config.ts's refusals, the TypeErrors here name the argument and the rule, never the
+ * value (it may be anything, of any size).
  */
-const mustBe = (name: string, what: string): TypeError => new TypeError(`${name} must be ${what}`);
-
-/** `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything is sent. */
 export function nonBlank(value: unknown, name: string): string {
-  if (typeof value !== "string" || !value.trim()) throw mustBe(name, "a non-blank string");
+  if (typeof value !== "string" || !value.trim()) throw new TypeError(`${name} must be a non-blank string`);
   return value;
 }
 
 /** Checks a model name before anything is sent: a `-finetuned` operation the spec has. */
 export function checkModel(model: unknown, known: (path: string) => boolean): string {
   if (typeof model !== "string" || !model.endsWith("-finetuned") || !known(`/v1/${model}`)) {
-    throw mustBe("model", "a finetuned model of the API spec");
+    throw new TypeError("model must be a finetuned model of the API spec");
   }
   return `/v1/${model}`;
 }
@@ -113,7 +111,7 @@ export function checkSubmitBody(body: unknown): void {
 /** Checks a task to follow before anything is sent: an `id`, and a `polling_url` string or none. */
 export function checkTask(task: unknown): TaskRef {
   const { id, polling_url } = isObject(task) ? task : {};
-  if (polling_url != null && typeof polling_url !== "string") throw mustBe("task.polling_url", "a string");
+  if (polling_url != null && typeof polling_url !== "string") throw new TypeError("task.polling_url must be a string");
   return { id: nonBlank(id, "task.id"), polling_url: polling_url ?? undefined };
 }
 
