@@ -87,8 +87,8 @@ export interface WaitOptions {
 
 /**
  * `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything
- * is sent. Like config.ts's refusals, the TypeErrors here name the argument and the rule, never the
- * value (it may be anything, of any size).
+ * is sent. Like config.ts's refusals, the TypeErrors here name the argument and the rule; only
+ * the model is echoed (which one was refused is the fact to report, the CLI's --model included).
  */
 export function nonBlank(value: unknown, name: string): string {
   if (typeof value !== "string" || !value.trim()) throw new TypeError(`${name} must be a non-blank string`);
@@ -98,7 +98,7 @@ export function nonBlank(value: unknown, name: string): string {
 /** Checks a model name before anything is sent: a `-finetuned` operation the spec has. */
 export function checkModel(model: unknown, known: (path: string) => boolean): string {
   if (typeof model !== "string" || !model.endsWith("-finetuned") || !known(`/v1/${model}`)) {
-    throw new TypeError("model must be a finetuned model of the API spec");
+    throw new TypeError(`model must be a finetuned model of the API spec, got ${JSON.stringify(model)}`);
   }
   return `/v1/${model}`;
 }

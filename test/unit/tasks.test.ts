@@ -301,7 +301,9 @@ describe("checks before anything is sent", () => {
     const known = (path: string) => ["/v1/a-finetuned", "/v1/flux-dev"].includes(path);
     expect(checkModel("a-finetuned", known)).toBe("/v1/a-finetuned");
     for (const model of ["flux-dev", "b-finetuned", 7, undefined]) {
-      expect(() => checkModel(model, known)).toThrow(new TypeError("model must be a finetuned model of the API spec"));
+      expect(() => checkModel(model, known)).toThrow(
+        new TypeError(`model must be a finetuned model of the API spec, got ${JSON.stringify(model)}`),
+      );
     }
   });
 
