@@ -204,7 +204,7 @@ export async function waitForTask(
   // One signal for the wait: the caller's abort or the overall timeout, whichever comes first.
   const wait = attemptSignal(timeoutMs ?? 2_147_483_647, signal);
   let polls = 0;
-  let last = "not polled yet";
+  let last: unknown = "not polled yet";
   // The wait's end, named for the task: its own timeout (the poll's abort as cause) or the caller's abort.
   const stopped = (cause?: unknown) =>
     new (wait.timedOut ? BflTimeoutError : BflAbortError)(
@@ -216,14 +216,10 @@ export async function waitForTask(
       await delay(pause, wait.signal, stopped);
       pause = Math.min(pause * 1.5, Math.max(first, 4000));
       polls++;
-      let result: ResultResponse;
-      try {
-        result = await poll(wait.signal);
-      } catch (error) {
-        if (error instanceof BflAbortError) throw stopped(error);
-        throw aboutTask(error, task.id);
-      }
-      last = String(result.status);
+      const result = await poll(wait.signal).catch((error: unknown) => {
+        throw error instanceof BflAbortError ? stopped(error) : aboutTask(error, task.id);
+      });
+      last = result.status;
       const ready = settle(result, task.id, redact);
       if (ready) return ready;
     }
