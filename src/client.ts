@@ -4,11 +4,11 @@
  * retries, the rate-limit gate); this file only says which operation to call and turns its
  * answer into a validated body or a {@link BflError}.
  */
-import openapiFetch, { type Client } from "openapi-fetch";
+import openapiFetch, { type Client, type FetchOptions } from "openapi-fetch";
 import { responseSchemas, responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
 import { type BflClientOptions, callSettings, checkFunction, clientSettings, type RequestOptions } from "./config.js";
-import { abortError, BflResponseValidationError, truncate } from "./errors.js";
+import { BflResponseValidationError, truncate } from "./errors.js";
 import { RateLimitGate } from "./rate-limit.js";
 import { redactText, redactValue } from "./redact.js";
 import {
@@ -16,7 +16,6 @@ import {
   checkModel,
   checkSubmitBody,
   checkTask,
-  DEFAULT_POLL_INTERVAL_MS,
   type FinetunedInput,
   type FinetunedModel,
   nonBlank,
@@ -28,9 +27,8 @@ import {
   type WaitOptions,
   waitForTask,
 } from "./tasks.js";
-import { type CallOptions, createTransport, type Transport } from "./transport.js";
+import { createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
-import { HTTP_METHODS } from "./utils/http-methods.js";
 import { type Schema, validate } from "./validate.js";
 import { VERSION } from "./version.js";
 
@@ -41,9 +39,7 @@ export type { BflClientOptions, RequestOptions } from "./config.js";
  * like Node itself, hands a default import the whole `exports` object. Unwrap it once here.
  */
 const createClient: typeof openapiFetch =
-  typeof openapiFetch === "function"
-    ? openapiFetch
-    : (openapiFetch as unknown as { default: typeof openapiFetch }).default;
+  (openapiFetch as unknown as { default?: typeof openapiFetch }).default ?? openapiFetch;
 
 type Body<P extends keyof paths, M extends keyof paths[P]> = SuccessBody<paths[P][M]>;
 
@@ -123,12 +119,9 @@ export interface GenerateOptions<M extends FinetunedModel = FinetunedModel> exte
   onSubmitted?: (task: SubmitResponse<M>) => void;
 }
 
-/** What the facade hands each openapi-fetch call: its own parsing and the per-call transport. */
-type CallInit = {
-  parseAs: "text";
-  fetch: (request: Request) => Promise<Response>;
-  headers?: Record<string, string>;
-};
+/** The operations of `paths` with method `M`. */
+type PathOf<M extends Method> = { [P in keyof paths]: paths[P] extends Record<M, object> ? P : never }[keyof paths];
+type Method = "get" | "post";
 
 /**
  * `raw` with each call's `signal` handed to the transport out of band, as the facade does: inside
@@ -136,14 +129,24 @@ type CallInit = {
  * collected (a warning past 1,500 in flight). A call with its own `fetch` is left as it is.
  */
 function signalOutOfBand(client: Client<paths>, transport: Transport): Client<paths> {
-  const wrapped: Record<string, unknown> = { ...client };
-  for (const method of HTTP_METHODS.map((m) => m.toUpperCase() as Uppercase<typeof m>)) {
-    const send = client[method] as (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => unknown;
-    wrapped[method] = (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => {
-      if (!init?.signal || init.fetch !== undefined) return send(url, init);
-      const { signal, ...rest } = init;
-      return send(url, { ...rest, fetch: (request: Request) => transport(request, { signal }) });
-    };
+  type Send = (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => unknown;
+  const wrapped: Record<string, Send> = { ...(client as unknown as Record<string, Send>) };
+  // openapi-fetch names its HTTP methods in capitals (GET, POST, ...): `request`, `use`, `eject` are left as they are.
+  for (const method in wrapped) {
+    const send = wrapped[method] as Send;
+    if (method.toUpperCase() === method) {
+      wrapped[method] = (url, init) =>
+        send(
+          url,
+          init?.signal && init.fetch === undefined
+            ? {
+                ...init,
+                signal: null,
+                fetch: (request: Request) => transport(request, { signal: init.signal as AbortSignal }),
+              }
+            : init,
+        );
+    }
   }
   return wrapped as unknown as Client<paths>;
 }
@@ -160,107 +163,91 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
   const transport = createTransport({ ...settings, gate });
   const headers = { "user-agent": `bfl-finetune/${VERSION}`, ...settings.headers };
   const raw = signalOutOfBand(
-    createClient<paths>({ baseUrl, fetch: (request) => transport(request), headers }),
+    // openapi-fetch passes its `requestInitExt` as fetch's second argument: never set here, so the transport gets no call options.
+    createClient<paths>({ baseUrl, fetch: transport, headers }),
     transport,
   );
 
   /**
    * Runs one operation through the transport and returns its validated 2xx body, or throws the
-   * error for its last answer. `request` is the typed openapi-fetch call; `init` carries the
-   * per-call transport and the facade's own parsing.
+   * error for its last answer. `init` holds the operation's parameters or body, typed by `paths`;
+   * `url`, when given, is fetched instead (a task's polling_url), with the request openapi-fetch built.
    */
-  async function call<T>(
-    path: keyof typeof responses,
-    method: "get" | "post",
-    options: RequestOptions,
-    request: (init: CallInit) => Promise<{ data?: string | undefined; response: Response }>,
-  ): Promise<T> {
-    const { headers: callHeaders, ...rest } = callSettings(options);
-    const perCall: CallOptions = rest;
-    if (perCall.signal?.aborted) throw abortError(perCall.signal);
+  async function call<M extends Method, P extends PathOf<M>>(
+    method: M,
+    path: P,
+    options: RequestOptions = {},
+    init?: FetchOptions<paths[P][M]>,
+    url?: string,
+  ): Promise<Body<P, M>> {
+    const perCall = callSettings(options);
     const record = new CallRecord();
-    const { data, response } = await request({
-      parseAs: "text",
-      // The caller's signal goes to the transport, not into a Request, where it would gain a listener per call.
-      fetch: (req) => transport(req, perCall, record),
-      ...(callHeaders ? { headers: callHeaders } : {}),
-    });
-    if (!response.ok) throw record.failure;
-    const schema = (responses[path] as Record<string, Record<string, Schema>>)[method]?.[response.status];
-    return parseBody(response.status, data ?? "", schema, record) as T;
-  }
-
-  /** A GET of an absolute URL (a task's polling_url) as openapi-fetch would send it, through `init.fetch`. */
-  async function getUrl(url: string, init: CallInit): Promise<{ data: string; response: Response }> {
-    const response = await init.fetch(new Request(url, { headers: { ...headers, ...init.headers } }));
-    return { data: await response.text(), response };
-  }
-
-  async function getResult(id: string, options: RequestOptions = {}): Promise<ResultResponse> {
-    const taskId = nonBlank(id, "id");
-    return call("/v1/get_result", "get", options, (init) =>
-      raw.GET("/v1/get_result", { ...init, params: { query: { id: taskId } } }),
+    // The caller's signal goes to the transport, not into a Request, where it would gain a listener per call.
+    // An aborted one is refused there before anything is sent (the gate's acquire). `url` replaces the
+    // request's own, keeping what openapi-fetch built (method, headers).
+    const fetch = (request: Request) => transport(url ? new Request(url, request) : request, perCall, record);
+    // "stream": openapi-fetch leaves the body unread; the facade owns parsing.
+    const { response } = await (raw.request as (method: M, path: P, init: object) => Promise<{ response: Response }>)(
+      method,
+      path,
+      { ...init, parseAs: "stream", fetch, headers: perCall.headers },
     );
+    if (!response.ok) throw record.failure;
+    const { status } = response;
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    const schema = (responses[path as keyof typeof responses] as Record<string, Record<string, Schema>>)[method]?.[
+      status
+    ];
+    const issues =
+      body === undefined
+        ? [{ path: "", message: "body is not JSON" }]
+        : validateResponses && schema
+          ? validate(schema, body, responseSchemas)
+          : [];
+    if (issues.length > 0) {
+      const received = body === undefined ? truncate(redactText(text, apiKey)) : redactValue(body, apiKey);
+      throw new BflResponseValidationError(status, received, issues, record.facts());
+    }
+    return body as Body<P, M>;
   }
 
   async function submitFinetuned<M extends FinetunedModel>(
     model: M,
     body: FinetunedInput<M>,
-    options: RequestOptions = {},
+    options?: RequestOptions,
   ): Promise<SubmitResponse<M>> {
-    const path = checkModel(model, (p) => Object.hasOwn(responses, p)) as keyof typeof responses;
+    const path = checkModel(model, (p) => Object.hasOwn(responses, p)) as PathOf<"post">;
     checkSubmitBody(body);
     // The path is a runtime string here; its body type was checked at the call site.
-    const post = raw.POST as unknown as (path: string, init: CallInit & { body: unknown }) => ReturnType<typeof getUrl>;
     // The transport sends a POST to a -finetuned path once unless the server clearly refused it.
-    return call(path, "post", options, (init) => post(path, { ...init, body }));
+    return call("post", path, options, { body } as never) as Promise<SubmitResponse<M>>;
   }
 
   async function waitForResult(task: TaskRef, options: WaitOptions = {}): Promise<ReadyResult> {
     const ref = checkTask(task);
-    const { signal, timeoutMs, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = callSettings(options);
+    const settings = callSettings(options);
     const target = pollingTarget(ref, baseUrl);
     return waitForTask(
       ref,
-      (signal) =>
-        target === undefined
-          ? getResult(ref.id, { signal })
-          : call("/v1/get_result", "get", { signal }, (init) => getUrl(target, init)),
-      { signal, timeoutMs, pollIntervalMs },
+      (signal) => call("get", "/v1/get_result", { signal }, { params: { query: { id: ref.id } } }, target),
+      settings,
       (value) => redactValue(value, apiKey),
     );
   }
 
-  function parseBody(status: number, text: string, schema: Schema | undefined, record: CallRecord): unknown {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      const issues = [{ path: "", message: "body is not JSON" }];
-      throw new BflResponseValidationError(status, truncate(redactText(text, apiKey)), issues, record.facts());
-    }
-    const issues = validateResponses && schema ? validate(schema, body, responseSchemas) : [];
-    if (issues.length > 0) {
-      throw new BflResponseValidationError(status, redactValue(body, apiKey), issues, record.facts());
-    }
-    return body;
-  }
-
   return {
-    deleteFinetune: async (finetuneId, options = {}) => {
-      const finetune_id = nonBlank(finetuneId, "finetuneId");
-      return call("/v1/delete_finetune", "post", options, (init) =>
-        raw.POST("/v1/delete_finetune", { ...init, body: { finetune_id } }),
-      );
-    },
-    listFinetunes: async (options = {}) =>
-      call("/v1/my_finetunes", "get", options, (init) => raw.GET("/v1/my_finetunes", init)),
-    getFinetuneDetails: async (finetuneId, options = {}) => {
-      const finetune_id = nonBlank(finetuneId, "finetuneId");
-      return call("/v1/finetune_details", "get", options, (init) =>
-        raw.GET("/v1/finetune_details", { ...init, params: { query: { finetune_id } } }),
-      );
-    },
+    // A bad argument is a rejection (these are async), checked before anything is sent.
+    deleteFinetune: async (finetuneId, options) =>
+      call("post", "/v1/delete_finetune", options, { body: { finetune_id: nonBlank(finetuneId, "finetuneId") } }),
+    listFinetunes: (options) => call("get", "/v1/my_finetunes", options),
+    getFinetuneDetails: async (finetuneId, options) =>
+      call("get", "/v1/finetune_details", options, {
+        params: { query: { finetune_id: nonBlank(finetuneId, "finetuneId") } },
+      }),
     submitFinetuned,
     waitForResult,
     generateWithFinetune: async (model, body, options = {}) => {
@@ -268,16 +255,13 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       callSettings(options);
       // Checked before the paid submit: a hook that cannot be called would lose the task after paying.
       checkFunction("onSubmitted", onSubmitted);
-      const { signal } = waitOptions;
-      const task = await submitFinetuned(model, body, {
-        ...(signal ? { signal } : {}),
-        ...(headers ? { headers } : {}),
-      });
+      const task = await submitFinetuned(model, body, { signal: waitOptions.signal, headers } as RequestOptions);
       onSubmitted?.(task);
       return waitForResult(task, waitOptions);
     },
-    getResult,
-    getCredits: async (options = {}) => call("/v1/credits", "get", options, (init) => raw.GET("/v1/credits", init)),
+    getResult: async (id, options) =>
+      call("get", "/v1/get_result", options, { params: { query: { id: nonBlank(id, "id") } } }),
+    getCredits: (options) => call("get", "/v1/credits", options),
     raw,
     baseUrl,
   };

@@ -85,21 +85,13 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_POLL_INTERVAL_MS = 500;
-const POLL_GROWTH = 1.5;
-const MAX_POLL_INTERVAL_MS = 4000;
-
-/** The pause before poll number `n` (1 for the first): growing from `first`, capped (never below `first`). */
-export function pollDelay(n: number, first: number): number {
-  return Math.min(first * POLL_GROWTH ** (n - 1), Math.max(first, MAX_POLL_INTERVAL_MS));
-}
-
-/** `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything is sent. */
+/**
+ * `value` when it is a non-blank string, else a TypeError naming `name`: checked before anything
+ * is sent. Like config.ts's refusals, the TypeErrors here name the argument and the rule; only
+ * the model is echoed (which one was refused is the fact to report, the CLI's --model included).
+ */
 export function nonBlank(value: unknown, name: string): string {
-  if (typeof value !== "string" || !value.trim()) {
-    const got = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
-    throw new TypeError(`${name} must be a non-blank string, got ${got}`);
-  }
+  if (typeof value !== "string" || !value.trim()) throw new TypeError(`${name} must be a non-blank string`);
   return value;
 }
 
@@ -113,7 +105,7 @@ export function checkModel(model: unknown, known: (path: string) => boolean): st
 
 /** Checks a submit body before anything is sent: an object with a non-blank `finetune_id`. */
 export function checkSubmitBody(body: unknown): void {
-  nonBlank(isObject(body) ? body.finetune_id : undefined, "body.finetune_id (of an object body)");
+  nonBlank(isObject(body) ? body.finetune_id : undefined, "body.finetune_id");
 }
 
 /** Checks a task to follow before anything is sent: an `id`, and a `polling_url` string or none. */
@@ -132,13 +124,13 @@ export function checkTask(task: unknown): TaskRef {
  */
 export function pollingTarget(task: TaskRef, baseUrl: string): string | undefined {
   if (task.polling_url === undefined) return undefined;
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(task.polling_url);
-  } catch {
-    throw invalid(task, "polling_url", "not an absolute URL");
+  } catch {}
+  if (url?.protocol !== "https:" && url?.protocol !== "http:") {
+    throw invalid(task, "polling_url", "not an absolute http(s) URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid(task, "polling_url", "not an http(s) URL");
   if (isUnderBase(url.href, baseUrl)) return url.href;
   return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
 }
@@ -160,7 +152,7 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   const { status, details = null } = result;
   switch (status) {
     case "Ready":
-      throw invalid(result, "result.sample", "a Ready task has no sample URL");
+      throw invalid(result, "result.sample", "no sample URL");
     case "Request Moderated":
     case "Content Moderated":
       throw new BflModerationError({ taskId, taskStatus: status, details });
@@ -180,17 +172,18 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   }
 }
 
-/** A poll's own failure (5xx after its retries, a connection error) names the task it was about. */
+/**
+ * A poll's own failure names the task it was about: a get_result that answered 404 becomes the
+ * task's not-found error (the 404's own fields: status, headers, body, facts such as attempts,
+ * with it as cause); any other error of this package (5xx after its retries, a connection error)
+ * gets the task id.
+ */
 function aboutTask(error: unknown, taskId: string): unknown {
-  if (error instanceof BflError && error.taskId === undefined) (error as { taskId?: string }).taskId = taskId;
+  if (error instanceof BflNotFoundError && !(error instanceof BflTaskNotFoundError)) {
+    return new BflTaskNotFoundError({ ...error, statusText: "Not Found", taskId, details: null, cause: error });
+  }
+  if (error instanceof BflError) (error as { taskId?: string }).taskId ??= taskId;
   return error;
-}
-
-/** A get_result that answered 404 is the task's: the same answer, with the task id. */
-function asTaskError(error: unknown, taskId: string): unknown {
-  if (!(error instanceof BflNotFoundError) || error instanceof BflTaskNotFoundError) return error;
-  // The error's own fields: its status, headers, body and facts (attempts, ...).
-  return new BflTaskNotFoundError({ ...error, statusText: "Not Found", taskId, details: null, cause: error });
 }
 
 /**
@@ -201,38 +194,32 @@ function asTaskError(error: unknown, taskId: string): unknown {
 export async function waitForTask(
   task: TaskRef,
   poll: (signal: AbortSignal) => Promise<ResultResponse>,
-  options: { signal: AbortSignal | undefined; pollIntervalMs: number; timeoutMs: number | undefined },
+  options: { signal: AbortSignal | undefined; pollIntervalMs: number | undefined; timeoutMs: number | undefined },
   redact: (value: unknown) => unknown,
 ): Promise<ReadyResult> {
-  const { signal, pollIntervalMs, timeoutMs } = options;
+  // The pauses (see WaitOptions): from the first (default 500 ms), each 1.5 times the last, up to
+  // 4 s, or the first when that is longer.
+  const { signal, pollIntervalMs: first = 500, timeoutMs } = options;
+  let pause = first;
   // One signal for the wait: the caller's abort or the overall timeout, whichever comes first.
   const wait = attemptSignal(timeoutMs ?? 2_147_483_647, signal);
   let polls = 0;
-  let last = "not polled yet";
+  let last: unknown = "not polled yet";
+  // The wait's end, named for the task: its own timeout (the poll's abort as cause) or the caller's abort.
   const stopped = (cause?: unknown) =>
-    wait.timedOut
-      ? new BflTimeoutError(`Task ${task.id} was not ready after ${timeoutMs} ms (last status: ${last})`, {
-          attempts: polls,
-          cause,
-          taskId: task.id,
-        })
-      : new BflAbortError(`Stopped waiting for task ${task.id} (last status: ${last}): aborted; the task goes on`, {
-          attempts: polls,
-          cause: signal?.reason,
-          taskId: task.id,
-        });
+    new (wait.timedOut ? BflTimeoutError : BflAbortError)(
+      `Task ${task.id}: ${wait.timedOut ? `not ready after ${timeoutMs} ms` : "wait aborted, the task goes on"} (last status: ${last})`,
+      { attempts: polls, cause: wait.timedOut ? cause : signal?.reason, taskId: task.id },
+    );
   try {
     for (;;) {
-      await delay(pollDelay(polls + 1, pollIntervalMs), wait.signal, stopped);
+      await delay(pause, wait.signal, stopped);
+      pause = Math.min(pause * 1.5, Math.max(first, 4000));
       polls++;
-      let result: ResultResponse;
-      try {
-        result = await poll(wait.signal);
-      } catch (error) {
-        if (error instanceof BflAbortError) throw stopped(error);
-        throw aboutTask(asTaskError(error, task.id), task.id);
-      }
-      last = String(result.status);
+      const result = await poll(wait.signal).catch((error: unknown) => {
+        throw error instanceof BflAbortError ? stopped(error) : aboutTask(error, task.id);
+      });
+      last = result.status;
       const ready = settle(result, task.id, redact);
       if (ready) return ready;
     }

@@ -27,20 +27,16 @@ function recordingFetch(urls: string[]) {
 }
 
 describe("input", () => {
-  it.each([
-    [123, "finetuneId must be a non-blank string, got number"],
-    [null, "finetuneId must be a non-blank string, got null"],
-    [undefined, "finetuneId must be a non-blank string, got undefined"],
-    [{ id: "x" }, "finetuneId must be a non-blank string, got object"],
-    ["", 'finetuneId must be a non-blank string, got ""'],
-    [" \t\n", 'finetuneId must be a non-blank string, got " \\t\\n"'],
-  ])("%j throws a TypeError and sends nothing", async (id, message) => {
-    server.reply(json(200, okBody()));
-    const error = await rejectionOf(clientFor(server).deleteFinetune(id as string));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe(message);
-    expect(server.requests).toHaveLength(0);
-  });
+  it.each([[123], [null], [undefined], [{ id: "x" }], [""], [" \t\n"]])(
+    "%j throws a TypeError naming the argument and sends nothing",
+    async (id) => {
+      server.reply(json(200, okBody()));
+      const error = await rejectionOf(clientFor(server).deleteFinetune(id as string));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toBe("finetuneId must be a non-blank string");
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 
   it.each([
     [{ timeoutMs: 0 }, /^timeoutMs must be a number from 1 to 2147483647, got 0$/],

@@ -222,7 +222,7 @@ describe("terminal statuses", () => {
     const error = await rejectionOf(clientFor(server).waitForResult({ id: "t-1", polling_url: "not a url" }));
     expect(error).toBeInstanceOf(BflResponseValidationError);
     expect((error as BflResponseValidationError).issues).toEqual([
-      { path: "polling_url", message: "not an absolute URL" },
+      { path: "polling_url", message: "not an absolute http(s) URL" },
     ]);
     expect(server.requests).toEqual([]);
   });
@@ -264,7 +264,7 @@ describe("ending a wait", () => {
       clientFor(server).waitForResult({ id: "t-1" }, { timeoutMs: 100, pollIntervalMs: 5 }),
     );
     expect(error).toBeInstanceOf(BflTimeoutError);
-    expect(error.message).toMatch(/^Task t-1 was not ready after 100 ms \(last status: /);
+    expect(error.message).toMatch(/^Task t-1: not ready after 100 ms \(last status: /);
   });
 });
 

@@ -1,7 +1,7 @@
 /** Where the API key may go (src/key-scope.ts), and the task loop's choice of where to poll. */
 import { describe, expect, it } from "vitest";
 import { mayCarryKey } from "../../src/key-scope.js";
-import { pollDelay, pollingTarget } from "../../src/tasks.js";
+import { pollingTarget } from "../../src/tasks.js";
 
 describe("mayCarryKey", () => {
   it.each([
@@ -50,15 +50,5 @@ describe("pollingTarget", () => {
     const url = "https://api.eu1.bfl.ai/v1/get_result?id=t";
     expect(pollingTarget(task(url), "https://api.bfl.ai")).toBe(url);
     expect(pollingTarget(task("https://other.example/v1/get_result?id=t"), "https://api.bfl.ai")).toBeUndefined();
-  });
-});
-
-describe("pollDelay", () => {
-  it("grows from the first interval and stays bounded, never below the first", () => {
-    const delays = Array.from({ length: 20 }, (_, i) => pollDelay(i + 1, 500));
-    expect(delays[0]).toBe(500);
-    for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1] ?? 0);
-    expect(Math.max(...delays)).toBeLessThanOrEqual(4000);
-    expect(pollDelay(30, 10_000)).toBe(10_000);
   });
 });

@@ -77,6 +77,16 @@ describe("the pace of the polls", () => {
     expect(pauses).toEqual([1000, 1500, 2250, 3375, 4000, 4000, 4000, 4000]);
   });
 
+  it("starts at 500 ms by default and never passes 4 s, however many polls", async () => {
+    const { poll, at } = scripted(...Array(19).fill(pending), ready);
+    await settled(wait(poll, { pollIntervalMs: undefined }));
+    const pauses = at.map((t, i) => t - (at[i - 1] ?? 0));
+    expect(pauses.slice(0, 3)).toEqual([500, 750, 1125]);
+    expect(pauses).toHaveLength(20);
+    for (let i = 1; i < pauses.length; i++) expect(pauses[i]).toBeGreaterThanOrEqual(pauses[i - 1] ?? 0);
+    expect(pauses.slice(7)).toEqual(Array(13).fill(4000));
+  });
+
   it("keeps a first interval longer than 4 s as it is", async () => {
     const { poll, at } = scripted(pending, pending, ready);
     await settled(wait(poll, { pollIntervalMs: 10_000 }));
@@ -237,7 +247,7 @@ describe("ending a wait", () => {
     const { error } = (await settled(wait(poll, { signal: controller.signal }))) as { error: BflAbortError };
     expect(error).toBeInstanceOf(BflAbortError);
     expect(error).toMatchObject({ attempts: 1, cause: new Error("Ctrl+C") });
-    expect(error.message).toMatch(/^Stopped waiting for task t-1/);
+    expect(error.message).toMatch(/^Task t-1: wait aborted, the task goes on \(last status: not polled yet\)$/);
   });
 
   it("a poll's abort with neither a caller's signal nor a timeout: still an abort error", async () => {
@@ -261,7 +271,7 @@ describe("ending a wait", () => {
     await vi.advanceTimersByTimeAsync(1);
     const error = (await waiting) as BflTimeoutError;
     expect(error).toBeInstanceOf(BflTimeoutError);
-    expect(error.message).toBe("Task t-1 was not ready after 3000 ms (last status: Pending)");
+    expect(error.message).toBe("Task t-1: not ready after 3000 ms (last status: Pending)");
     expect(error).toMatchObject({ attempts: 2 });
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -279,15 +289,8 @@ describe("ending a wait", () => {
 });
 
 describe("checks before anything is sent", () => {
-  it.each([
-    ["  ", '"  "'],
-    ["", '""'],
-    [null, "null"],
-    [undefined, "undefined"],
-    [7, "number"],
-    [{}, "object"],
-  ])("nonBlank(%j): a TypeError naming the field and what it got", (value, got) => {
-    expect(() => nonBlank(value, "task.id")).toThrow(new TypeError(`task.id must be a non-blank string, got ${got}`));
+  it.each(["  ", "", " \t\n", null, undefined, 7, {}])("nonBlank(%j): a TypeError naming the field", (value) => {
+    expect(() => nonBlank(value, "task.id")).toThrow(new TypeError("task.id must be a non-blank string"));
   });
 
   it("nonBlank: a string with text is kept as it is, spaces included", () => {
@@ -329,7 +332,7 @@ describe("checks before anything is sent", () => {
       }
       expect(error).toBeInstanceOf(BflResponseValidationError);
       expect((error as BflResponseValidationError).issues).toEqual([
-        { path: "polling_url", message: "not an http(s) URL" },
+        { path: "polling_url", message: "not an absolute http(s) URL" },
       ]);
     }
   });
