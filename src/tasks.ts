@@ -194,7 +194,7 @@ function aboutTask(error: unknown, taskId: string): unknown {
 export async function waitForTask(
   task: TaskRef,
   poll: (signal: AbortSignal) => Promise<ResultResponse>,
-  options: { signal: AbortSignal | undefined; pollIntervalMs: number | undefined; timeoutMs: number | undefined },
+  options: WaitOptions,
   redact: (value: unknown) => unknown,
 ): Promise<ReadyResult> {
   // The pauses (see WaitOptions): from the first (default 500 ms), each 1.5 times the last, up to

@@ -49,7 +49,7 @@ function scripted(...answers: (ResultResponse | Error)[]) {
 
 type WaitSettings = Partial<Parameters<typeof waitForTask>[2]>;
 const wait = (poll: (signal: AbortSignal) => Promise<ResultResponse>, settings: WaitSettings = {}, redact = noRedact) =>
-  waitForTask(TASK, poll, { signal: undefined, pollIntervalMs: 1000, timeoutMs: undefined, ...settings }, redact);
+  waitForTask(TASK, poll, { pollIntervalMs: 1000, ...settings }, redact);
 
 /** The rejection of `promise`, run to its end on fake timers. */
 async function settled(promise: Promise<unknown>): Promise<unknown> {
@@ -79,7 +79,7 @@ describe("the pace of the polls", () => {
 
   it("starts at 500 ms by default and never passes 4 s, however many polls", async () => {
     const { poll, at } = scripted(...Array(19).fill(pending), ready);
-    await settled(wait(poll, { pollIntervalMs: undefined }));
+    await settled(waitForTask(TASK, poll, {}, noRedact));
     const pauses = at.map((t, i) => t - (at[i - 1] ?? 0));
     expect(pauses.slice(0, 3)).toEqual([500, 750, 1125]);
     expect(pauses).toHaveLength(20);
