@@ -8,7 +8,7 @@ import { effective } from "../spec/fixtures/variants.js";
 // biome-ignore lint/suspicious/noExplicitAny: documents are edited freely
 type Doc = any;
 
-const EXPORTS = ["servers", "responses", "responseSchemas", "requests", "errorResponses", "examples", "schemas"];
+const EXPORTS = ["defaultServer", "responses", "responseSchemas", "requests", "errorResponses", "examples", "schemas"];
 
 /** The constants of a rendered contract, read back as values. */
 function parse(text: string): Record<string, Doc> {
@@ -21,12 +21,14 @@ function parse(text: string): Record<string, Doc> {
   return Object.fromEntries(EXPORTS.map((name) => [name, constant(name)]));
 }
 
+/** The synthetic document's operation whose server is the default. */
+const ITEMS = { method: "get", path: "/items" } as const;
+
 /** Every part of one operation, joined back as the fake joins them. */
 function operation(parts: Record<string, Doc>, path: string, method: string): Doc {
   const of = (name: string) => parts[name][path][method];
   return {
     ...of("requests"),
-    servers: of("servers"),
     responses: { ...of("responses"), ...of("errorResponses") },
     examples: of("examples"),
   };
@@ -82,13 +84,14 @@ describe("renderContract", () => {
   it("renders every covered operation with what the facade reads", () => {
     const parts = parse(renderContract(effective(), "openapi.json"));
     const covered = [...new Set(COVERED_OPERATIONS.map((op) => op.path))].sort();
-    for (const name of EXPORTS.filter((n) => !n.endsWith("chemas"))) {
+    for (const name of EXPORTS.filter((n) => !n.endsWith("chemas") && n !== "defaultServer")) {
       expect(Object.keys(parts[name]).sort(), name).toEqual(covered);
     }
+    const spec = effective();
+    expect(parts.defaultServer).toBe(spec.paths["/v1/delete_finetune"].post.servers[0].url);
     const del = operation(parts, "/v1/delete_finetune", "post");
     expect(del).toMatchObject({
       operationId: "delete_finetune_v1_delete_finetune_post",
-      servers: ["https://api.us1.bfl.ai"],
       apiKeyHeader: "x-key",
       query: {},
       body: { required: true, schema: { $ref: "#/components/schemas/DeleteFinetuneInputs" } },
@@ -105,7 +108,7 @@ describe("renderContract", () => {
     expect(Object.keys(operation(parts, "/v1/my_finetunes", "get").responses)).not.toContain("422");
   });
 
-  it("keeps the client's part (servers, 2xx schemas and their components) apart from the fake's", () => {
+  it("keeps the client's part (default server, 2xx schemas and their components) apart from the fake's", () => {
     const parts = parse(renderContract(effective(), "openapi.json"));
     expect(parts.responses["/v1/delete_finetune"].post).toEqual({
       "200": { $ref: "#/components/schemas/DeleteFinetuneResponse" },
@@ -127,9 +130,9 @@ describe("renderContract", () => {
   });
 
   it("resolves levels and $refs: servers, security, parameters, bodies, responses, examples", () => {
-    const parts = parse(renderContract(synthetic(), "s.json"));
+    const parts = parse(renderContract(synthetic(), "s.json", ITEMS));
     const get = operation(parts, "/items", "get");
-    expect(get.servers).toEqual(["https://path.example"]);
+    expect(parts.defaultServer).toBe("https://path.example");
     expect(get.apiKeyHeader).toBe("x-key");
     // The operation's parameter overrides the path's of the same name; headers are not query.
     expect(get.query).toEqual({ limit: { required: true, schema: { type: "integer" } } });
@@ -156,7 +159,7 @@ describe("renderContract", () => {
       content: { "application/json": { schema: { $ref: "#/components/schemas/Input" } } },
     };
     doc.paths["/items"].post.responses["2XX"] = json({ type: "array", items: { $ref: "#/components/schemas/Note" } });
-    const parts = parse(renderContract(doc, "s.json"));
+    const parts = parse(renderContract(doc, "s.json", ITEMS));
     expect(Object.keys(parts.responseSchemas)).toEqual(["Item", "Note"]);
     expect(Object.keys(parts.schemas)).toEqual(["Input", "Item", "Note", "Problem"]);
     expect(Object.keys(parts.responses["/items"].post)).toEqual(["201", "2XX"]);
@@ -178,7 +181,7 @@ describe("renderContract", () => {
     };
     doc.components.schemas.List = { type: "array", items: { $ref: "#/components/schemas/Item" } };
     doc.paths["/items"].get.responses["200"] = json({ $ref: "#/components/schemas/List" });
-    const { schemas } = parse(renderContract(doc, "s.json"));
+    const { schemas } = parse(renderContract(doc, "s.json", ITEMS));
     const seen = new Set(
       JSON.stringify(schemas)
         .match(/"[$a-zA-Z]+":/g)
@@ -217,9 +220,16 @@ describe("renderContract", () => {
       },
       "a schema references the missing component Gone",
     ],
+    [
+      "a spec without the operation whose server is the default",
+      (d) => {
+        delete d.paths["/items"].get;
+      },
+      "GET /items, whose server is the client's default, is not in the spec",
+    ],
   ])("refuses %s", (_name, edit, message) => {
     const doc = synthetic();
     edit(doc);
-    expect(() => renderContract(doc, "s.json")).toThrow(message);
+    expect(() => renderContract(doc, "s.json", ITEMS)).toThrow(message);
   });
 });
