@@ -5,7 +5,7 @@
  * answer into a validated body or a {@link BflError}.
  */
 import openapiFetch, { type Client } from "openapi-fetch";
-import { responseSchemas, responses } from "../generated/contract.js";
+import { responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
 import { type BflClientOptions, callSettings, checkFunction, clientSettings, type RequestOptions } from "./config.js";
 import { abortError, BflResponseValidationError, truncate } from "./errors.js";
@@ -239,7 +239,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       const issues = [{ path: "", message: "body is not JSON" }];
       throw new BflResponseValidationError(status, truncate(redactText(text, apiKey)), issues, record.facts());
     }
-    const issues = validateResponses && schema ? validate(schema, body, responseSchemas) : [];
+    const issues = validateResponses && schema ? validate(schema, body) : [];
     if (issues.length > 0) {
       throw new BflResponseValidationError(status, redactValue(body, apiKey), issues, record.facts());
     }

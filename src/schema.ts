@@ -1,11 +1,11 @@
 /**
  * The subset of JSON Schema that generated/contract.ts holds and src/validate.ts checks. Kept
  * apart from the validator (no import of generated/) so the generator can read the keyword list
- * even when generated/ is stale or missing.
+ * even when generated/ is stale or missing. No `$ref`: the generator puts the component schema
+ * itself where the spec refers to it (scripts/lib/contract.ts).
  */
 
 export interface Schema {
-  readonly $ref?: string;
   readonly type?: string | readonly string[];
   readonly properties?: { readonly [name: string]: Schema };
   readonly required?: readonly string[];
@@ -23,7 +23,6 @@ export interface Schema {
 
 /** Every keyword `validate` checks: what scripts/lib/contract.ts may keep in a generated schema. */
 export const SCHEMA_KEYWORDS = [
-  "$ref",
   "type",
   "properties",
   "required",
