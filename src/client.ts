@@ -31,7 +31,7 @@ import {
 import { type CallOptions, createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
 import { HTTP_METHODS } from "./utils/http-methods.js";
-import { type Schema, validate } from "./validate.js";
+import { type Schema, validateSuccess } from "./validate.js";
 import { VERSION } from "./version.js";
 
 export type { BflClientOptions, RequestOptions } from "./config.js";
@@ -239,7 +239,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       const issues = [{ path: "", message: "body is not JSON" }];
       throw new BflResponseValidationError(status, truncate(redactText(text, apiKey)), issues, record.facts());
     }
-    const issues = validateResponses && schema ? validate(schema, body) : [];
+    const issues = validateResponses && schema ? validateSuccess(schema, body) : [];
     if (issues.length > 0) {
       throw new BflResponseValidationError(status, redactValue(body, apiKey), issues, record.facts());
     }
