@@ -12,33 +12,21 @@ const AsyncResponseSchema = {
       "type": "string"
     },
     "cost": {
-      "anyOf": [
-        {
-          "type": "number"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "number",
+        "null"
       ]
     },
     "input_mp": {
-      "anyOf": [
-        {
-          "type": "number"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "number",
+        "null"
       ]
     },
     "output_mp": {
-      "anyOf": [
-        {
-          "type": "number"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "number",
+        "null"
       ]
     }
   },
@@ -61,33 +49,21 @@ const AsyncWebhookResponseSchema = {
       "type": "string"
     },
     "cost": {
-      "anyOf": [
-        {
-          "type": "number"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "number",
+        "null"
       ]
     },
     "input_mp": {
-      "anyOf": [
-        {
-          "type": "number"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "number",
+        "null"
       ]
     },
     "output_mp": {
-      "anyOf": [
-        {
-          "type": "number"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "number",
+        "null"
       ]
     }
   },
@@ -162,7 +138,6 @@ const DeleteFinetuneResponseSchema = {
 const FinetuneDetailResponseSchema = {
   "properties": {
     "finetune_details": {
-      "additionalProperties": true,
       "type": "object"
     }
   },
@@ -195,13 +170,9 @@ const FinetuneFluxProFillInputsSchema = {
       "type": "string"
     },
     "mask": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     },
     "prompt": {
@@ -216,13 +187,9 @@ const FinetuneFluxProFillInputsSchema = {
       "type": "boolean"
     },
     "seed": {
-      "anyOf": [
-        {
-          "type": "integer"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "integer",
+        "null"
       ]
     },
     "guidance": {
@@ -256,13 +223,9 @@ const FinetuneFluxProFillInputsSchema = {
       ]
     },
     "webhook_secret": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     }
   },
@@ -284,23 +247,15 @@ const FinetuneFluxUltraInputSchema = {
       "minimum": 0
     },
     "prompt": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     },
     "seed": {
-      "anyOf": [
-        {
-          "type": "integer"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "integer",
+        "null"
       ]
     },
     "aspect_ratio": {
@@ -320,13 +275,9 @@ const FinetuneFluxUltraInputSchema = {
       ]
     },
     "image_prompt": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     },
     "image_prompt_strength": {
@@ -350,13 +301,9 @@ const FinetuneFluxUltraInputSchema = {
       ]
     },
     "webhook_secret": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     }
   },
@@ -372,53 +319,33 @@ const Flux2KleinInputsSchema = {
       "type": "string"
     },
     "input_image": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     },
     "input_image_2": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     },
     "input_image_3": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     },
     "input_image_4": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     },
     "seed": {
-      "anyOf": [
-        {
-          "type": "integer"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "integer",
+        "null"
       ]
     },
     "width": {
@@ -469,13 +396,9 @@ const Flux2KleinInputsSchema = {
       ]
     },
     "webhook_secret": {
-      "anyOf": [
-        {
-          "type": "string"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "string",
+        "null"
       ]
     }
   },
@@ -512,13 +435,9 @@ const ValidationErrorSchema = {
   "properties": {
     "loc": {
       "items": {
-        "anyOf": [
-          {
-            "type": "string"
-          },
-          {
-            "type": "integer"
-          }
+        "type": [
+          "string",
+          "integer"
         ]
       },
       "type": "array"
@@ -551,7 +470,6 @@ const HTTPValidationErrorSchema = {
 const MyFinetunesResponseSchema = {
   "properties": {
     "finetunes": {
-      "items": {},
       "type": "array"
     }
   },
@@ -579,44 +497,23 @@ const ResultResponseSchema = {
       "type": "string"
     },
     "status": StatusResponseSchema,
-    "result": {
-      "anyOf": [
-        {},
-        {
-          "type": "null"
-        }
-      ]
-    },
+    "result": {},
     "progress": {
-      "anyOf": [
-        {
-          "type": "number"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "number",
+        "null"
       ]
     },
     "details": {
-      "anyOf": [
-        {
-          "additionalProperties": true,
-          "type": "object"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "object",
+        "null"
       ]
     },
     "preview": {
-      "anyOf": [
-        {
-          "additionalProperties": true,
-          "type": "object"
-        },
-        {
-          "type": "null"
-        }
+      "type": [
+        "object",
+        "null"
       ]
     }
   },

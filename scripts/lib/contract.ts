@@ -99,10 +99,37 @@ function stripSchema(schema: unknown, refs: Set<string>, where: string): unknown
       out[key] = value; // type, required, enum, const: values, not schemas
     }
   }
+  simplify(out);
   if (!ref) return out;
   if (Object.keys(out).length === 0) return ref;
   return { ...out, allOf: [...((out.allOf as unknown[] | undefined) ?? []), ref] };
 }
+
+/** Whether a stripped schema accepts every value (`{}` or `true`). */
+const acceptsAll = (schema: unknown): boolean =>
+  schema === true || (isObject(schema) && !(schema instanceof ComponentRef) && Object.keys(schema).length === 0);
+
+/**
+ * Rewrites a stripped schema in place into a shorter one that finds the same issues at the same
+ * paths (the wording aside), as the client bundles what 2xx schemas hold: an `items` or
+ * `additionalProperties` that accepts everything goes, as does an `anyOf` with such a branch; an
+ * `anyOf` of bare types alone becomes one `type` list ("expected number or null, got string").
+ */
+function simplify(out: Doc): void {
+  if (acceptsAll(out.items)) delete out.items;
+  if (acceptsAll(out.additionalProperties)) delete out.additionalProperties;
+  const { anyOf } = out;
+  if (!Array.isArray(anyOf)) return;
+  if (anyOf.some(acceptsAll)) delete out.anyOf;
+  else if (Object.keys(out).length === 1 && anyOf.every(isBareType)) {
+    delete out.anyOf;
+    out.type = [...new Set(anyOf.flatMap((branch) => branch.type))];
+  }
+}
+
+/** A stripped schema that says only its `type`. */
+const isBareType = (schema: unknown): schema is { type: string | string[] } =>
+  isObject(schema) && !(schema instanceof ComponentRef) && Object.keys(schema).join() === "type";
 
 /**
  * Refuses, in a stripped 2xx response schema and the components it reaches, a keyword the

@@ -183,7 +183,7 @@ describe("renderContract", () => {
       properties: {
         id: { enum: ["a"], minLength: 1, maxLength: 9 },
         v: { const: 1 },
-        any: { anyOf: [{ type: "string" }] },
+        any: { anyOf: [{ type: "string" }, { enum: [1] }] },
         n: { type: "number", minimum: 0, maximum: 2 },
       },
       required: ["id"],
@@ -201,6 +201,39 @@ describe("renderContract", () => {
     for (const keyword of SCHEMA_KEYWORDS) expect(seen.has(keyword), keyword).toBe(true);
     expect(schemas.Every).toEqual(doc.components.schemas.Every);
     expect(schemas.List.items).toBe(schemas.Every);
+  });
+
+  it("simplifies what accepts everything and anyOf of bare types, finding the same issues at the same paths", () => {
+    const loose = {
+      type: "object",
+      properties: {
+        nullable: { anyOf: [{ type: "number" }, { type: "null" }] },
+        any: { anyOf: [{}, { type: "null" }] },
+        list: { type: "array", items: {} },
+        map: { type: "object", additionalProperties: true },
+        // Beside another keyword, anyOf stays: a type list would stop at the type and hide the enum's issue.
+        both: { anyOf: [{ type: "string" }, { type: "null" }], enum: ["x", null] },
+      },
+    };
+    const doc = synthetic();
+    doc.components.schemas.Item = loose;
+    const { schemas } = parse(renderContract(doc, "s.json", ITEMS));
+    expect(schemas.Item.properties).toEqual({
+      nullable: { type: ["number", "null"] },
+      any: {},
+      list: { type: "array" },
+      map: { type: "object" },
+      both: loose.properties.both,
+    });
+    const bodies = [
+      {},
+      { nullable: null, any: 1, list: [1, "a"], map: { k: [] }, both: null },
+      { nullable: "1", any: [], list: {}, map: [], both: 2 },
+      { both: "y" },
+    ];
+    const issuePaths = (schema: Doc, body: unknown) => validate(schema, body).map((issue) => issue.path);
+    for (const body of bodies) expect(issuePaths(schemas.Item, body)).toEqual(issuePaths(loose, body));
+    expect(issuePaths(schemas.Item, bodies[2])).toEqual(["nullable", "list", "map", "both", "both"]);
   });
 
   it("renders a recursive schema with getters, which the validator follows", () => {
