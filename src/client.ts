@@ -5,7 +5,7 @@
  * answer into a validated body or a {@link BflError}.
  */
 import openapiFetch, { type Client, type FetchOptions } from "openapi-fetch";
-import { responseSchemas, responses } from "../generated/contract.js";
+import { responses } from "../generated/contract.js";
 import { CallRecord } from "./call-facts.js";
 import { type BflClientOptions, callSettings, checkFunction, clientSettings, type RequestOptions } from "./config.js";
 import { BflResponseValidationError, truncate } from "./errors.js";
@@ -206,7 +206,7 @@ export function createBflClient(options: BflClientOptions = {}): BflClient {
       body === undefined
         ? [{ path: "", message: "body is not JSON" }]
         : validateResponses && schema
-          ? validate(schema, body, responseSchemas)
+          ? validate(schema, body)
           : [];
     if (issues.length > 0) {
       const received = body === undefined ? truncate(redactText(text, apiKey)) : redactValue(body, apiKey);

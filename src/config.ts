@@ -5,14 +5,14 @@
  * rule, and every number and header checked. Every problem is a {@link BflConfigurationError}
  * thrown before any request.
  */
-import { servers } from "../generated/contract.js";
+import { defaultServer } from "../generated/contract.js";
 import { BflConfigurationError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { type BackoffOptions, DEFAULT_BACKOFF, type RetryPolicy } from "./retry.js";
 import { isObject } from "./utils/is-object.js";
 
 /** The spec's server for the finetune endpoints: the default, never typed twice. */
-export const SPEC_SERVER_URL: string = servers["/v1/delete_finetune"].post[0];
+export const SPEC_SERVER_URL: string = defaultServer;
 
 /**
  * BFL's hosts by region. Finetunes live in the region they were trained in; the spec names the

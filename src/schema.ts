@@ -1,11 +1,11 @@
 /**
  * The subset of JSON Schema that generated/contract.ts holds and src/validate.ts checks. Kept
  * apart from the validator (no import of generated/) so the generator can read the keyword list
- * even when generated/ is stale or missing.
+ * even when generated/ is stale or missing. No `$ref`: the generator puts the component schema
+ * itself where the spec refers to it (scripts/lib/contract.ts).
  */
 
 export interface Schema {
-  readonly $ref?: string;
   readonly type?: string | readonly string[];
   readonly properties?: { readonly [name: string]: Schema };
   readonly required?: readonly string[];
@@ -23,7 +23,6 @@ export interface Schema {
 
 /** Every keyword `validate` checks: what scripts/lib/contract.ts may keep in a generated schema. */
 export const SCHEMA_KEYWORDS = [
-  "$ref",
   "type",
   "properties",
   "required",
@@ -38,6 +37,23 @@ export const SCHEMA_KEYWORDS = [
   "minLength",
   "maxLength",
 ] as const satisfies readonly (keyof Schema)[];
+
+/**
+ * The keywords a 2xx response schema (and every component it reaches) may hold: what the client
+ * checks its results with (`validateSuccess`, src/validate.ts). The others (`const` and the
+ * bounds) appear only in request schemas today; scripts/lib/contract.ts refuses them in a 2xx
+ * response, so the client's bundle need not carry their checks.
+ */
+export const SUCCESS_KEYWORDS = [
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "anyOf",
+  "allOf",
+  "enum",
+] as const satisfies readonly (typeof SCHEMA_KEYWORDS)[number][];
 
 type IsTrue<T extends true> = T;
 /** Fails to compile when Schema gains a keyword that SCHEMA_KEYWORDS does not list. */

@@ -4,7 +4,7 @@
  * Every message after the submit names the task id: the task exists, may still finish and costs
  * credits whatever happens to this process.
  */
-import { requests, schemas } from "../../generated/contract.js";
+import { requests } from "../../generated/contract.js";
 import { redactValue } from "../redact.js";
 import { isObject } from "../utils/is-object.js";
 import { oneLine } from "../utils/one-line.js";
@@ -138,7 +138,7 @@ function checkBody(model: string, body: Record<string, unknown>): void {
   const table = requests as unknown as Record<string, { post?: { body: { schema: Schema } | null } }>;
   const schema = table[`/v1/${model}`]?.post?.body?.schema;
   if (schema === undefined) return; // not a model of the spec: the client says so
-  const issues = validate(schema, body, schemas);
+  const issues = validate(schema, body);
   if (issues.length > 0) {
     const said = issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ");
     throw new UsageError(`the request does not fit ${model} (${said}); nothing was sent`);

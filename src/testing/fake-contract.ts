@@ -3,8 +3,8 @@
  * generated/contract.ts, so that routes, key header, request schemas and response schemas all
  * come from the spec and never from hand-written copies.
  */
-import { errorResponses, examples, requests, responses, schemas } from "../../generated/contract.js";
-import { type Components, refTarget, type Schema } from "../validate.js";
+import { errorResponses, examples, requests, responses } from "../../generated/contract.js";
+import type { Schema } from "../validate.js";
 
 /** One operation as generated/contract.ts describes it. */
 export interface OperationSpec {
@@ -40,9 +40,6 @@ function flatten(): OperationSpec[] {
   );
 }
 
-/** Every component schema the contract references: what `$ref`s resolve in for the fake. */
-export const SCHEMAS: Components = schemas;
-
 /** Every operation of the effective spec. */
 export const OPERATIONS: readonly OperationSpec[] = flatten();
 
@@ -55,17 +52,9 @@ export function findOperation(
   return { operation: atPath.find((op) => op.method === method), pathKnown: atPath.length > 0 };
 }
 
-/** A component schema behind `$ref`s, for reading the shape of a body (validation has its own). */
-export function resolveSchema(schema: Schema): Schema {
-  if (schema.$ref === undefined) return schema;
-  const target = refTarget(schema.$ref, SCHEMAS);
-  return target ? resolveSchema(target) : schema;
-}
-
 /** The fields every body `schema` accepts must have (for `anyOf`, those all its branches require). */
 export function requiredFields(schema: Schema): readonly string[] {
-  const resolved = resolveSchema(schema);
-  if (!resolved.anyOf) return resolved.required ?? [];
-  const [first = [], ...rest] = resolved.anyOf.map(requiredFields);
+  if (!schema.anyOf) return schema.required ?? [];
+  const [first = [], ...rest] = schema.anyOf.map(requiredFields);
   return first.filter((field) => rest.every((required) => required.includes(field)));
 }

@@ -3,7 +3,7 @@
  * FastAPI's 422 `HTTPValidationError` items (`loc`, `msg`, `type`), as BFL's API answers.
  */
 import { validate } from "../validate.js";
-import { type OperationSpec, SCHEMAS } from "./fake-contract.js";
+import type { OperationSpec } from "./fake-contract.js";
 
 /** One item of a 422 body's `detail`. */
 export interface ValidationErrorItem {
@@ -85,7 +85,7 @@ function queryIssues(op: OperationSpec, query: URLSearchParams): ValidationError
       if (param.required) issues.push(item("query", name, "required field is missing", null));
       continue;
     }
-    for (const issue of validate(param.schema, value, SCHEMAS)) issues.push(item("query", name, issue.message, value));
+    for (const issue of validate(param.schema, value)) issues.push(item("query", name, issue.message, value));
   }
   return issues;
 }
@@ -99,9 +99,7 @@ function bodyIssues(op: OperationSpec, body: ParsedBody): ValidationErrorItem[] 
     const msg = "Input should be a valid dictionary or object to extract fields from";
     return [{ loc: ["body"], msg, type: "model_attributes_type", input: body.text }];
   }
-  return validate(op.body.schema, body.value, SCHEMAS).map((issue) =>
-    item("body", issue.path, issue.message, body.value),
-  );
+  return validate(op.body.schema, body.value).map((issue) => item("body", issue.path, issue.message, body.value));
 }
 
 /** Every way the request breaks the operation's request schemas; empty when it conforms. */

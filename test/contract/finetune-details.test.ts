@@ -4,7 +4,7 @@
  * response schemas.
  */
 import { describe, expect, inject, it } from "vitest";
-import { errorResponses, examples, requests, responses, schemas } from "../../generated/contract.js";
+import { errorResponses, examples, requests, responses } from "../../generated/contract.js";
 import { createBflClient } from "../../src/index.js";
 import { validate } from "../../src/validate.js";
 
@@ -23,7 +23,7 @@ describe("GET /v1/finetune_details against Prism", () => {
     expect(response.status).toBe(200);
     expect(data).toEqual(contract.examples[200]);
     expect(data?.finetune_details).toMatchObject({ finetune_id: "my-finetune" });
-    expect(validate(contract.responses[200], data, schemas)).toEqual([]);
+    expect(validate(contract.responses[200], data)).toEqual([]);
   });
 
   // The query and the answer are typed from paths: test/types/operations.test-d.ts.
@@ -49,15 +49,15 @@ describe("GET /v1/finetune_details against Prism", () => {
     expect(error).toEqual(contract.examples[422]);
     const detail = Array.isArray(error?.detail) ? error.detail : [];
     expect(detail[0]?.loc).toEqual(["query", "finetune_id"]);
-    expect(validate(contract.responses[422], error, schemas)).toEqual([]);
+    expect(validate(contract.responses[422], error)).toEqual([]);
   });
 
   it("finetune_details takes any properties, but must be an object", () => {
     const schema = contract.responses[200];
-    expect(validate(schema, { finetune_details: { anything: [1], nested: { deep: true } } }, schemas)).toEqual([]);
-    expect(validate(schema, { finetune_details: "my-finetune" }, schemas)).toEqual([
+    expect(validate(schema, { finetune_details: { anything: [1], nested: { deep: true } } })).toEqual([]);
+    expect(validate(schema, { finetune_details: "my-finetune" })).toEqual([
       { path: "finetune_details", message: "expected object, got string" },
     ]);
-    expect(validate(schema, {}, schemas)).toEqual([{ path: "finetune_details", message: "required field is missing" }]);
+    expect(validate(schema, {})).toEqual([{ path: "finetune_details", message: "required field is missing" }]);
   });
 });

@@ -5,7 +5,7 @@
  * spec does not declare, has BFL's `{ detail: string }` shape. "invalid-body" breaks the schema.
  */
 import { describe, expect, it } from "vitest";
-import { OPERATIONS, type OperationSpec, SCHEMAS } from "../../src/testing/fake-contract.js";
+import { OPERATIONS, type OperationSpec } from "../../src/testing/fake-contract.js";
 import { behaviourOf } from "../../src/testing/fake-operations.js";
 import { isFinetunedSubmit } from "../../src/testing/fake-tasks.js";
 import { createFakeBfl, type FakeBfl } from "../../src/testing/index.js";
@@ -40,7 +40,7 @@ async function send(fake: FakeBfl, op: OperationSpec, request: { query: string; 
 /** Issues of `body` against the spec's schema for `status`; a status the spec omits must be `{ detail: string }`. */
 function conformance(op: OperationSpec, status: number, body: unknown): unknown[] {
   const schema = op.responses[String(status)];
-  if (schema) return validate(schema, body, SCHEMAS);
+  if (schema) return validate(schema, body);
   const detail = (body as { detail?: unknown } | null)?.detail;
   return typeof detail === "string" ? [] : [{ path: "detail", message: "expected a string detail" }];
 }
