@@ -38,23 +38,6 @@ export const SCHEMA_KEYWORDS = [
   "maxLength",
 ] as const satisfies readonly (keyof Schema)[];
 
-/**
- * The keywords a 2xx response schema (and every component it reaches) may hold: what the client
- * checks its results with (`validateSuccess`, src/validate.ts). The others (`const` and the
- * bounds) appear only in request schemas today; scripts/lib/contract.ts refuses them in a 2xx
- * response, so the client's bundle need not carry their checks.
- */
-export const SUCCESS_KEYWORDS = [
-  "type",
-  "properties",
-  "required",
-  "additionalProperties",
-  "items",
-  "anyOf",
-  "allOf",
-  "enum",
-] as const satisfies readonly (typeof SCHEMA_KEYWORDS)[number][];
-
 type IsTrue<T extends true> = T;
 /** Fails to compile when Schema gains a keyword that SCHEMA_KEYWORDS does not list. */
 export type EveryKeywordListed = IsTrue<

@@ -16,18 +16,8 @@ export type { Schema } from "./schema.js";
  */
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** Adds an issue at the path being checked. */
-type Add = (message: string) => void;
-
-/**
- * Every way `value` breaks `schema`, in the order of the keywords below; empty when it conforms.
- * `more` checks the keywords beyond SUCCESS_KEYWORDS (src/schema.ts), where they apply.
- */
-function run(
-  schema: Schema,
-  value: unknown,
-  more?: (schema: Schema, value: unknown, add: Add) => void,
-): ResponseIssue[] {
+/** Returns every way `value` breaks `schema`, in the order of the keywords below; empty when it conforms. */
+export function validate(schema: Schema, value: unknown): ResponseIssue[] {
   const issues: ResponseIssue[] = [];
   // One closure over `issues`, rather than functions passing it along: the client's bundle is smaller.
   const check = (schema: Schema, value: unknown, path: string): void => {
@@ -36,6 +26,7 @@ function run(
     };
     const at = (key: string | number) => (path ? `${path}.${key}` : `${key}`);
     const type = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+    const { minimum = -Infinity, maximum = Infinity, minLength = 0, maxLength = Infinity } = schema;
     const { items, properties = {}, additionalProperties } = schema;
     if (schema.type !== undefined) {
       const types = [schema.type].flat();
@@ -45,9 +36,19 @@ function run(
       }
     }
     if (schema.enum && !schema.enum.some((allowed) => sameJson(allowed, value))) add("not one of the allowed values");
-    more?.(schema, value, add);
+    if ("const" in schema && !sameJson(schema.const, value)) add("not the expected constant");
+    if (type === "number") {
+      if ((value as number) < minimum) add(`less than ${minimum}`);
+      if ((value as number) > maximum) add(`more than ${maximum}`);
+    }
+    // Code points, as JSON Schema counts; counted only when a bound is given.
+    if (type === "string" && (schema.minLength ?? schema.maxLength) !== undefined) {
+      const length = [...(value as string)].length;
+      if (length < minLength) add(`shorter than ${minLength} characters`);
+      if (length > maxLength) add(`longer than ${maxLength} characters`);
+    }
     for (const sub of schema.allOf ?? []) check(sub, value, path);
-    if (schema.anyOf && !schema.anyOf.some((sub) => run(sub, value, more).length === 0)) {
+    if (schema.anyOf && !schema.anyOf.some((sub) => validate(sub, value).length === 0)) {
       add("matches none of the allowed shapes");
     }
     if (type === "array" && items) {
@@ -66,28 +67,3 @@ function run(
   check(schema, value, "");
   return issues;
 }
-
-/** `const` and the bounds: keywords of request schemas that no 2xx response schema holds. */
-function checkValueKeywords(schema: Schema, value: unknown, add: Add): void {
-  const { minimum = -Infinity, maximum = Infinity, minLength = 0, maxLength = Infinity } = schema;
-  if ("const" in schema && !sameJson(schema.const, value)) add("not the expected constant");
-  if (typeof value === "number") {
-    if (value < minimum) add(`less than ${minimum}`);
-    if (value > maximum) add(`more than ${maximum}`);
-  }
-  // Code points, as JSON Schema counts; counted only when a bound is given.
-  if (typeof value === "string" && (schema.minLength ?? schema.maxLength) !== undefined) {
-    const length = [...value].length;
-    if (length < minLength) add(`shorter than ${minLength} characters`);
-    if (length > maxLength) add(`longer than ${maxLength} characters`);
-  }
-}
-
-/** Every way `value` breaks `schema`, every keyword of SCHEMA_KEYWORDS checked: for requests, error answers, tests. */
-export const validate = (schema: Schema, value: unknown): ResponseIssue[] => run(schema, value, checkValueKeywords);
-
-/**
- * The same for a schema that holds only SUCCESS_KEYWORDS, as the generator makes sure every 2xx
- * response schema does: what the client checks its results with, without the rest in its bundle.
- */
-export const validateSuccess = (schema: Schema, value: unknown): ResponseIssue[] => run(schema, value);

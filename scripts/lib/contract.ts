@@ -13,7 +13,7 @@
  * their names.
  */
 
-import { SCHEMA_KEYWORDS, SUCCESS_KEYWORDS } from "../../src/schema.js";
+import { SCHEMA_KEYWORDS } from "../../src/schema.js";
 import { isObject } from "../../src/utils/is-object.js";
 import {
   eachOperation,
@@ -55,7 +55,6 @@ const ANNOTATIONS = new Set([
   "$comment",
 ]);
 const CHECKED: ReadonlySet<string> = new Set(SCHEMA_KEYWORDS);
-const CHECKED_IN_SUCCESS: ReadonlySet<string> = new Set(SUCCESS_KEYWORDS);
 const SCHEMA_REF = "#/components/schemas/";
 
 /** A `$ref` to a component schema: rendered as the identifier of the component's constant. */
@@ -130,37 +129,6 @@ function simplify(out: Doc): void {
 /** A stripped schema that says only its `type`. */
 const isBareType = (schema: unknown): schema is { type: string | string[] } =>
   isObject(schema) && !(schema instanceof ComponentRef) && Object.keys(schema).join() === "type";
-
-/**
- * Refuses, in a stripped 2xx response schema and the components it reaches, a keyword the
- * client's `validateSuccess` does not check (one of SCHEMA_KEYWORDS beyond SUCCESS_KEYWORDS).
- */
-function checkSuccessKeywords(schema: unknown, where: string, components: Doc, seen = new Set<string>()): void {
-  if (schema instanceof ComponentRef) {
-    if (seen.has(schema.name)) return;
-    seen.add(schema.name);
-    checkSuccessKeywords(components[schema.name], `${SCHEMA_REF}${schema.name}`, components, seen);
-    return;
-  }
-  if (!isObject(schema)) return;
-  for (const [key, value] of Object.entries(schema)) {
-    const at = `${where}/${key}`;
-    if (!CHECKED_IN_SUCCESS.has(key)) {
-      throw new Error(
-        `schema keyword "${key}" at ${where} is reached from a 2xx response, which the client checks without it: move its check into validateSuccess (src/validate.ts) and it into SUCCESS_KEYWORDS (src/schema.ts) before generating`,
-      );
-    }
-    const subSchemas: [unknown, string][] =
-      key === "properties" && isObject(value)
-        ? Object.entries(value).map(([name, field]) => [field, `${at}/${name}`])
-        : (key === "anyOf" || key === "allOf") && Array.isArray(value)
-          ? value.map((branch, i) => [branch, `${at}/${i}`])
-          : key === "items" || key === "additionalProperties"
-            ? [[value, at]]
-            : [];
-    for (const [sub, subAt] of subSchemas) checkSuccessKeywords(sub, subAt, components, seen);
-  }
-}
 
 /** The value of the first example of a media type (`examples` map or `example`), if any. */
 function firstExample(doc: Doc, media: Doc): { value: unknown } | undefined {
@@ -368,7 +336,6 @@ const constant = (comment: string, name: string, value: unknown, ids: ReadonlyMa
 export function renderContract(doc: Doc, sourceName: string, serverOf = DEFAULT_SERVER_OPERATION): string {
   let server: string | undefined;
   const refs = new Set<string>();
-  const successes: { schema: unknown; where: string }[] = [];
   const table: Record<keyof OperationParts, PerOperation> = {
     request: {},
     responses: {},
@@ -379,9 +346,6 @@ export function renderContract(doc: Doc, sourceName: string, serverOf = DEFAULT_
     const where = `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`;
     const parts = operationParts(doc, { item, operation }, refs, where);
     if (path === serverOf.path && method === serverOf.method) server = operationServers(doc, { operation, item })[0];
-    for (const [status, schema] of Object.entries(parts.responses)) {
-      successes.push({ schema, where: `${where}/responses/${status}` });
-    }
     for (const key of Object.keys(table) as (keyof OperationParts)[]) {
       table[key][path] ??= {};
       (table[key][path] as Record<string, unknown>)[method] = parts[key];
@@ -393,7 +357,6 @@ export function renderContract(doc: Doc, sourceName: string, serverOf = DEFAULT_
     );
   }
   const components = collectSchemas(doc, refs);
-  for (const { schema, where } of successes) checkSuccessKeywords(schema, where, components);
   const ids = identifiers(Object.keys(components));
   const constants = componentConstants(components, ids);
   return [

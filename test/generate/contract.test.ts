@@ -178,7 +178,7 @@ describe("renderContract", () => {
 
   it("keeps every keyword the validator checks", () => {
     const doc = synthetic();
-    doc.components.schemas.Every = {
+    doc.components.schemas.Item = {
       type: "object",
       properties: {
         id: { enum: ["a"], minLength: 1, maxLength: 9 },
@@ -190,8 +190,8 @@ describe("renderContract", () => {
       additionalProperties: { type: "string" },
       allOf: [{ type: "object" }],
     };
-    doc.components.schemas.List = { type: "array", items: { $ref: "#/components/schemas/Every" } };
-    doc.paths["/items"].get.responses["404"] = json({ $ref: "#/components/schemas/List" });
+    doc.components.schemas.List = { type: "array", items: { $ref: "#/components/schemas/Item" } };
+    doc.paths["/items"].get.responses["200"] = json({ $ref: "#/components/schemas/List" });
     const { schemas } = parse(renderContract(doc, "s.json", ITEMS));
     const seen = new Set(
       JSON.stringify(schemas)
@@ -199,8 +199,8 @@ describe("renderContract", () => {
         ?.map((k) => k.slice(1, -2)),
     );
     for (const keyword of SCHEMA_KEYWORDS) expect(seen.has(keyword), keyword).toBe(true);
-    expect(schemas.Every).toEqual(doc.components.schemas.Every);
-    expect(schemas.List.items).toBe(schemas.Every);
+    expect(schemas.Item).toEqual(doc.components.schemas.Item);
+    expect(schemas.List.items).toBe(schemas.Item);
   });
 
   it("simplifies what accepts everything and anyOf of bare types, finding the same issues at the same paths", () => {
@@ -310,21 +310,6 @@ describe("renderContract", () => {
         delete d.paths["/items"].get;
       },
       "GET /items, whose server is the client's default, is not in the spec",
-    ],
-    [
-      "a bound in a 2xx response schema (the client checks those without bounds)",
-      (d) => {
-        d.paths["/items"].post.responses["201"] = json({ type: "object", properties: { n: { minimum: 0 } } });
-      },
-      'schema keyword "minimum" at #/paths/~1items/post/responses/201/properties/n is reached from a 2xx response',
-    ],
-    [
-      "a const in a component a 2xx response reaches",
-      (d) => {
-        d.components.schemas.Item.properties.id = { anyOf: [{ $ref: "#/components/schemas/Kind" }] };
-        d.components.schemas.Kind = { const: "a" };
-      },
-      'schema keyword "const" at #/components/schemas/Kind is reached from a 2xx response',
     ],
   ])("refuses %s", (_name, edit, message) => {
     const doc = synthetic();
