@@ -143,7 +143,7 @@ describe("generate against a hostile server", () => {
     );
     const run = await generate(["--wait", "0.7", "--out", path.join(cwd, "x.jpeg")]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/task-1 .*not ready after 700 ms.*may still finish and cost credits/);
+    expect(run.stderr).toMatch(/task-1\b.*not ready after 700 ms.*may still finish and cost credits/);
     expect(posts()).toHaveLength(1);
     expect(server.requests.filter((r) => r.url.startsWith("/v1/get_result")).length).toBeGreaterThan(0);
     expect(readdirSync(cwd)).toEqual([]);
