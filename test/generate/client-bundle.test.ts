@@ -85,12 +85,14 @@ describe("the client's bundle", () => {
 });
 
 /**
- * A ratchet, as ratios to ky's bundle on the same command: the goal (issue #20) is at most 1×,
- * which the generation work put out of reach without dropping features (see the README's
- * Performance section); until then, the main entry must not grow past where it stands.
+ * A ratchet, as ratios to ky's bundle on the same command. The goal (issue #20) is at most 1× on
+ * both; the size pass brought the minified bundle to about 1.0× and gzip to about 1.13×, the floor
+ * with openapi-fetch (a quarter of ky's gzip on its own) and response validation kept (see the
+ * README's Performance section). The headroom above today's figures (a few hundred bytes) is for
+ * regens: the bundle carries the spec's 2xx schemas, which grow with upstream fields.
  * Lower these as the bundle shrinks; never raise them without saying why in the commit.
  */
-const BUDGET_VS_KY = { min: 1.35, gzip: 1.4 };
+const BUDGET_VS_KY = { min: 1.03, gzip: 1.16 };
 
 describe("createBflClient's bundle", () => {
   it("stays within its budget as a ratio to ky's, minified and gzipped", async () => {
