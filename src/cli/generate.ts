@@ -95,6 +95,13 @@ async function download(url: string, taskId: string, stop: AbortSignal, timeoutM
   // A URL's user and password are cut from every reason: fetch's own messages quote the URL whole.
   const failed = (why: string) =>
     new Failure(`task ${taskId}: the image could not be downloaded: ${why.replace(/\/\/[^/?#\s]*@/g, "//")}`);
+  // The parser finds a user and password in forms no pattern on the text does (`https:user:pw@…`,
+  // backslashes, a space): fetch would refuse such a URL, or one it cannot parse, quoting it whole.
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {}
+  if (!parsed || parsed.username || parsed.password) throw failed("its URL is invalid or holds a user or password");
   const controller = new AbortController();
   const onStop = () => controller.abort(stop.reason);
   if (stop.aborted) onStop();

@@ -123,16 +123,26 @@ describe("generate against a hostile server", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it("a sample URL with a user and password: exit 1 naming the task; the password is never printed", async () => {
-    const cwd = mkdtempSync(path.join(dir, "credentials-"));
-    bfl(jpeg, { sample: server.url.replace("//", "//user:s3cret-pass@") + "/delivery/sample.jpeg" });
-    const run = await generate(["--out", path.join(cwd, "x.jpeg")]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/task task-1: the image could not be downloaded/);
-    expect(run.stderr).not.toContain("s3cret-pass");
-    expect(server.requests.some((r) => r.url.startsWith("/delivery"))).toBe(false);
-    expect(readdirSync(cwd)).toEqual([]);
-  });
+  // Each form the URL parser reads as a user and password (fetch then refuses it, quoting it whole).
+  it.each([
+    ["//user:pass@", (url: string) => url.replace("//", "//user:s3cret-pass@")],
+    ["no slashes", (url: string) => url.replace("//", "user:s3cret-pass@")],
+    ["backslashes", (url: string) => url.replace("//", "\\\\user:s3cret-pass@")],
+    ["a space in the password", (url: string) => url.replace("//", "//user:s3cret pass@")],
+    ["an invalid port", (url: string) => `${url.replace("//", "user:s3cret-pass@").replace(/:\d+$/, "")}:99999`],
+  ])(
+    "a sample URL with a user and password (%s): exit 1 naming the task; the password is never printed",
+    async (_, sampleUrl) => {
+      const cwd = mkdtempSync(path.join(dir, "credentials-"));
+      bfl(jpeg, { sample: `${sampleUrl(server.url)}/delivery/sample.jpeg` });
+      const run = await generate(["--out", path.join(cwd, "x.jpeg")]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/task task-1: the image could not be downloaded/);
+      expect(run.stderr).not.toContain("s3cret");
+      expect(server.requests.some((r) => r.url.startsWith("/delivery"))).toBe(false);
+      expect(readdirSync(cwd)).toEqual([]);
+    },
+  );
 
   it("a task that stays Pending: exit 1 after --wait, naming the task, which may still finish; no file", async () => {
     const cwd = mkdtempSync(path.join(dir, "pending-"));
