@@ -129,15 +129,15 @@ export function pollingTarget(task: TaskRef, baseUrl: string): string | undefine
     url = new URL(task.polling_url);
   } catch {}
   if (url?.protocol !== "https:" && url?.protocol !== "http:") {
-    throw invalid(task, "polling_url", "not an absolute http(s) URL");
+    throw invalid(task, task.id, "polling_url", "not an absolute http(s) URL");
   }
   if (isUnderBase(url.href, baseUrl)) return url.href;
   return isBflApiUrl(url) && isBflApiUrl(new URL(baseUrl)) ? url.href : undefined;
 }
 
-/** A 2xx answer (the submit's or a poll's) that breaks the spec at `path`. */
-const invalid = (answer: unknown, path: string, message: string) =>
-  new BflResponseValidationError(200, answer, [{ path, message }]);
+/** A 2xx answer (the submit's or a poll's) about task `taskId` that breaks the spec at `path`. */
+const invalid = (answer: unknown, taskId: string, path: string, message: string) =>
+  new BflResponseValidationError(200, answer, [{ path, message }], { taskId });
 
 /**
  * The answer for a terminal status, or `undefined` while `Pending`. An error holds the answer
@@ -152,7 +152,7 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
   const { status, details = null } = result;
   switch (status) {
     case "Ready":
-      throw invalid(result, "result.sample", "no sample URL");
+      throw invalid(result, taskId, "result.sample", "no sample URL");
     case "Request Moderated":
     case "Content Moderated":
       throw new BflModerationError({ taskId, taskStatus: status, details });
@@ -168,7 +168,7 @@ function settle(answer: ResultResponse, taskId: string, redact: (value: unknown)
         details,
       });
     default:
-      throw invalid(result, "status", `unknown task status ${JSON.stringify(status)}`);
+      throw invalid(result, taskId, "status", `unknown task status ${JSON.stringify(status)}`);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   BflAbortError,
   BflConnectionError,
   type BflError,
+  BflResponseValidationError,
   BflServerError,
   BflTaskError,
   BflTimeoutError,
@@ -43,6 +44,29 @@ describe("every error of a wait names its task", () => {
     serve(poll);
     const error = await rejectionOf(generate());
     expect(error).toBeInstanceOf(type);
+    expect((error as BflError).taskId).toBe(TASK);
+  });
+
+  // Answers that break the spec only in what the wait reads: the poll itself validated them.
+  it.each([
+    ["a Ready answer without a sample URL", { id: TASK, status: "Ready", result: {}, details: null }, {}],
+    [
+      "an unknown task status (validation off)",
+      { id: TASK, status: "Exploded", result: null, details: null },
+      { validateResponses: false },
+    ],
+  ] as const)("%s", async (_name, answer, options) => {
+    serve(json(200, answer));
+    const client = clientFor(server, options);
+    const error = await rejectionOf(client.generateWithFinetune(MODEL, BODY, { pollIntervalMs: 1 }));
+    expect(error).toBeInstanceOf(BflResponseValidationError);
+    expect((error as BflError).taskId).toBe(TASK);
+  });
+
+  it("a submit answer whose polling_url cannot be polled", async () => {
+    server.reply(json(200, { id: TASK, polling_url: "ftp://elsewhere.example/result" }));
+    const error = await rejectionOf(generate());
+    expect(error).toBeInstanceOf(BflResponseValidationError);
     expect((error as BflError).taskId).toBe(TASK);
   });
 
