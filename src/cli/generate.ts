@@ -70,10 +70,15 @@ function defaultName(taskId: string, sampleUrl: string, contentType: string | nu
   return `${base}.${format}`;
 }
 
-/** A failed wait, in one line that names the task (a task error's own message already does). */
+/**
+ * A failed wait, in one line that names the task. The message of the task's own end, of the
+ * wait's abort or timeout already does; a poll's failure (a 5xx, no answer, a 2xx that breaks
+ * the spec) carries the id in `taskId` only, so its message gets it here.
+ */
 function waitFailure(error: Error, taskId: string): string {
   const message = oneLine(error.message);
-  const named = "taskId" in error ? message : `task ${taskId}: ${message}`;
+  const says = [`Task ${taskId}`, `task ${taskId}`].some((words) => message.includes(words));
+  const named = says ? message : `task ${taskId}: ${message}`;
   // Only a terminal status ends the task; a wait cut short (--wait, a poll that failed) does not.
   const ended = /^Bfl(Task|Moderation|TaskNotFound)Error$/.test(error.name);
   return ended ? named : `${named}; the task may still finish and cost credits`;

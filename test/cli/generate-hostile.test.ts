@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli.js";
 import { startCli } from "../helpers/cli.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { json, type RecordedRequest, useFaultServer } from "../helpers/fault-server.js";
+import { json, type RecordedRequest, reset, useFaultServer } from "../helpers/fault-server.js";
 
 const server = useFaultServer();
 const dir = mkdtempSync(path.join(tmpdir(), "bfl-generate-hostile-"));
@@ -143,6 +143,23 @@ describe("generate against a hostile server", () => {
       expect(readdirSync(cwd)).toEqual([]);
     },
   );
+
+  // After the paid submit every message names the task, whatever ended the wait.
+  it.each([
+    ["polls answering 503", json(503, { detail: "overloaded" })],
+    ["polls whose connection is reset", reset],
+    ["a Ready answer without a sample URL", json(200, { id: "task-1", status: "Ready", result: {}, details: null })],
+  ])("%s: exit 1 naming the task", async (_, poll) => {
+    server.reply((res, _n, req: RecordedRequest) =>
+      req.method === "POST"
+        ? json(200, { id: "task-1", polling_url: `${server.url}/v1/get_result?id=task-1` })(res)
+        : poll(res),
+    );
+    const run = await generate(["--max-retries", "0", "--out", path.join(dir, "poll-failed.jpeg")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("task-1");
+    expect(posts()).toHaveLength(1);
+  });
 
   it("a task that stays Pending: exit 1 after --wait, naming the task, which may still finish; no file", async () => {
     const cwd = mkdtempSync(path.join(dir, "pending-"));
