@@ -29,6 +29,7 @@ import {
 } from "./tasks.js";
 import { createTransport, type Transport } from "./transport.js";
 import type { paths, SuccessBody } from "./types.js";
+import { isObject } from "./utils/is-object.js";
 import { type Schema, validate } from "./validate.js";
 import { VERSION } from "./version.js";
 
@@ -129,23 +130,26 @@ type Method = "get" | "post";
  * collected (a warning past 1,500 in flight). A call with its own `fetch` is left as it is.
  */
 function signalOutOfBand(client: Client<paths>, transport: Transport): Client<paths> {
-  type Send = (url: unknown, init?: { signal?: AbortSignal | null; fetch?: unknown }) => unknown;
+  type Init = { signal?: AbortSignal | null; fetch?: unknown };
+  type Send = (...args: unknown[]) => unknown;
   const wrapped: Record<string, Send> = { ...(client as unknown as Record<string, Send>) };
-  // openapi-fetch names its HTTP methods in capitals (GET, POST, ...): `request`, `use`, `eject` are left as they are.
+  // openapi-fetch names its HTTP methods in capitals (GET, POST, ...), each `(url, init)`, and
+  // `request(method, url, init)`: the init is the last argument. `use` and `eject` stay as they are.
   for (const method in wrapped) {
     const send = wrapped[method] as Send;
-    if (method.toUpperCase() === method) {
-      wrapped[method] = (url, init) =>
-        send(
-          url,
-          init?.signal && init.fetch === undefined
-            ? {
-                ...init,
-                signal: null,
-                fetch: (request: Request) => transport(request, { signal: init.signal as AbortSignal }),
-              }
-            : init,
-        );
+    if (method.toUpperCase() === method || method === "request") {
+      wrapped[method] = (...args) => {
+        const init = args.at(-1) as Init | undefined;
+        if (isObject(init) && init.signal && init.fetch === undefined) {
+          const { signal } = init;
+          args[args.length - 1] = {
+            ...init,
+            signal: null,
+            fetch: (request: Request) => transport(request, { signal }),
+          };
+        }
+        return send(...args);
+      };
     }
   }
   return wrapped as unknown as Client<paths>;

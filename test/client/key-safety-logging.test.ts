@@ -3,6 +3,7 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   BflApiError,
+  type BflClient,
   BflConfigurationError,
   BflRateLimitError,
   createBflClient,
@@ -186,7 +187,13 @@ describe("one signal shared by many calls", () => {
     }
   });
 
-  it("2,000 concurrent client.raw calls on one AbortSignal: no warning, and the signal still aborts them", async () => {
+  it.each([
+    ["raw.GET", (client: BflClient, signal: AbortSignal) => client.raw.GET("/v1/my_finetunes", { signal })],
+    [
+      "raw.request",
+      (client: BflClient, signal: AbortSignal) => client.raw.request("get", "/v1/my_finetunes", { signal }),
+    ],
+  ])("2,000 concurrent %s calls on one AbortSignal: no warning, and the signal still aborts them", async (_, send) => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on("warning", onWarning);
@@ -200,9 +207,7 @@ describe("one signal shared by many calls", () => {
         });
       const client = createBflClient({ apiKey: TEST_KEY, baseUrl: server.url, fetch, maxRetries: 0 });
       const controller = new AbortController();
-      const calls = Array.from({ length: 2000 }, () =>
-        client.raw.GET("/v1/my_finetunes", { signal: controller.signal }),
-      );
+      const calls = Array.from({ length: 2000 }, () => send(client, controller.signal));
       for (let i = 0; i < 100 && held.length < 2000; i++) await new Promise((r) => setTimeout(r, 5));
       expect(held).toHaveLength(2000);
       for (const answer of held.splice(0, 1999)) answer();
