@@ -5,7 +5,6 @@
  * a message ("tasks" stays "tasks" for the key "tas"), and redaction runs on parsed values, after
  * a status has been classified: it can never change what an error is.
  */
-import { isObject } from "./utils/is-object.js";
 
 export const REDACTED = "[redacted]";
 
@@ -22,15 +21,27 @@ export function redactText(text: string, secret: string): string {
   return text.replace(RegExp(before + literal + after, "g"), REDACTED);
 }
 
-/** A parsed JSON value with `secret` redacted in every string (keys included); others as they are. */
-export function redactValue(value: unknown, secret: string): unknown {
+/** What stands for a value nested deeper than {@link MAX_DEPTH}. */
+export const TOO_DEEP = "[nested too deep]";
+/**
+ * Levels kept: far deeper than any answer of the API, and shallow enough that a hostile body
+ * nested a million levels cannot overflow the stack here or in a later `JSON.stringify` (an
+ * error's message, a log line), which would replace the error a call owes with a RangeError.
+ */
+const MAX_DEPTH = 64;
+
+/**
+ * A parsed JSON value with `secret` redacted in every string (keys included); others as they are,
+ * but a value nested past {@link MAX_DEPTH} levels becomes {@link TOO_DEEP}.
+ */
+export function redactValue(value: unknown, secret: string, depth = 0): unknown {
   if (typeof value === "string") return redactText(value, secret);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secret));
-  if (!isObject(value)) return value;
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  const redact = (item: unknown) => redactValue(item, secret, depth + 1);
+  if (Array.isArray(value)) return value.map(redact);
   // fromEntries defines each key, `__proto__` included, as the parsed JSON has it.
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [redactText(key, secret), redactValue(item, secret)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactText(key, secret), redact(item)]));
 }
 
 /**

@@ -3,10 +3,12 @@
  * no key, no password out of a URL, a task id never lost.
  */
 import { describe, expect, it } from "vitest";
-import { createBflClient } from "../../src/index.js";
+import { BflResponseValidationError, BflTaskError, createBflClient } from "../../src/index.js";
 import { mayCarryKey } from "../../src/key-scope.js";
+import { REDACTED, TOO_DEEP } from "../../src/redact.js";
 import { createFakeBfl } from "../../src/testing/index.js";
-import { TEST_KEY } from "../helpers/client.js";
+import { clientFor, rejectionOf, TEST_KEY } from "../helpers/client.js";
+import { useFaultServer } from "../helpers/fault-server.js";
 
 describe("a polling_url with credentials", () => {
   const url = "https://:hunter2@api.eu1.bfl.ai/v1/get_result?id=t-1";
@@ -51,5 +53,30 @@ describe("a paid submit through client.raw", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("an answer nested a hundred thousand levels deep", () => {
+  const server = useFaultServer();
+  const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+  const answer = (text: string) => (res: import("node:http").ServerResponse) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(text);
+  };
+
+  it("a 2xx delete that breaks the spec is still BflResponseValidationError, the deep part cut (no RangeError)", async () => {
+    server.reply(answer(`{"status": ${deep(100_000)}, "message": "${TEST_KEY}"}`));
+    const error = await rejectionOf(clientFor(server).deleteFinetune("ft-1"));
+    expect(error).toBeInstanceOf(BflResponseValidationError);
+    expect(error).toMatchObject({ status: 200, body: { message: REDACTED } });
+    expect(JSON.stringify((error as BflResponseValidationError).body)).toContain(TOO_DEEP);
+  });
+
+  it("a task that ended in Error with such details is BflTaskError naming the task (no RangeError)", async () => {
+    server.reply(answer(`{"id": "t-1", "status": "Error", "details": {"why": ${deep(100_000)}}}`));
+    const error = await rejectionOf(clientFor(server).waitForResult({ id: "t-1" }, { pollIntervalMs: 1 }));
+    expect(error).toBeInstanceOf(BflTaskError);
+    expect(error).toMatchObject({ taskId: "t-1", taskStatus: "Error" });
+    expect((error as Error).message).toContain(TOO_DEEP);
   });
 });

@@ -1,6 +1,6 @@
 /** Redaction of the API key in what a server sends back (src/redact.ts): pure, no sockets. */
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactHeaders, redactText, redactValue } from "../../src/redact.js";
+import { REDACTED, redactHeaders, redactText, redactValue, TOO_DEEP } from "../../src/redact.js";
 
 const KEY = "sk-live-1234abcd";
 
@@ -53,6 +53,16 @@ describe("redactValue", () => {
     const copy = redactValue(JSON.parse(`{"__proto__": {"echo": "${KEY}"}}`), KEY) as Record<string, unknown>;
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(copy, "__proto__")?.value).toEqual({ echo: REDACTED });
+  });
+
+  it("keeps 64 levels and cuts what is deeper, so a hostile body cannot overflow the stack", () => {
+    const nest = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { a: [nest(depth - 1, leaf)] });
+    // Each level of `nest` is two of JSON's (an object, then an array).
+    expect(redactValue(nest(32, KEY), KEY)).toEqual(nest(32, REDACTED));
+    expect(redactValue(nest(33, KEY), KEY)).toEqual(nest(32, TOO_DEEP));
+    let deep: unknown = KEY;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(() => JSON.stringify(redactValue(deep, KEY))).not.toThrow();
   });
 
   it("keeps numbers, booleans and null as they are", () => {
