@@ -234,7 +234,8 @@ describe("a call's end", () => {
     const { send } = transport([]);
     const before = timers();
     expect((await send(new Request(`${BASE}/x`))).status).toBe(200);
-    expect(timers()).toBe(before);
+    // At most as many: a timer of an earlier test may end meanwhile, never one more.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 });
 
