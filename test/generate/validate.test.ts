@@ -107,6 +107,18 @@ describe("validate", () => {
     expect(validate(url, "abcd")).toEqual([{ path: "", message: "longer than 3 characters" }]);
     expect(validate({ minimum: 1, maxLength: 1 }, "long")).toEqual([{ path: "", message: "longer than 1 characters" }]);
     expect(validate({ minimum: 1, maxLength: 1 }, 0)).toEqual([{ path: "", message: "less than 1" }]);
+    // A nullable bounded number: null is not a number below the bound (JS would compare it as 0),
+    // nor is a numeric string one above it.
+    const nullable: Schema = { type: ["integer", "null"], minimum: 1, maximum: 5 };
+    expect(validate(nullable, null)).toEqual([]);
+    expect(validate({ minimum: 1, maximum: 5 }, "9")).toEqual([]);
+  });
+
+  it("items apply to arrays only: a nullable array's null, or another type, is not iterated", () => {
+    const tags: Schema = { type: ["array", "null"], items: { type: "string" } };
+    expect(validate(tags, null)).toEqual([]);
+    expect(validate({ items: { type: "string" } }, { 0: 1 })).toEqual([]);
+    expect(paths({ items: { type: "string" } }, "ab")).toEqual([]);
   });
 
   it("every keyword the generator may keep has a case above", () => {

@@ -27,6 +27,12 @@ describe("parseRetryAfter", () => {
     expect(wait({ "retry-after": value })).toBeUndefined();
   });
 
+  it("a date that is not an HTTP date (which starts with the day's name) is unreadable, not a wait", () => {
+    // Date.parse reads ISO dates; a server's ISO date, past or to come, must not become a wait.
+    expect(wait({ "retry-after": "2026-12-06T12:00:30Z" })).toBeUndefined();
+    expect(wait({ "retry-after": "2026-12-06T11:59:00Z" })).toBeUndefined();
+  });
+
   it("Retry-After as an HTTP date: the time left, never negative", () => {
     expect(wait({ "retry-after": "Sun, 06 Dec 2026 12:00:30 GMT" })).toBe(30_000);
     expect(wait({ "retry-after": "Sun, 06 Dec 2026 11:59:00 GMT" })).toBe(0);

@@ -208,6 +208,12 @@ describe("a poll that fails", () => {
     expect(((await settled(wait(poll))) as { error: unknown }).error).toBe(thrown);
     expect(at).toHaveLength(1);
   });
+
+  it("an error not of this package is left untouched: no task id written onto it", async () => {
+    const bug = new Error("bug");
+    expect(((await settled(wait(scripted(bug).poll))) as { error: unknown }).error).toBe(bug);
+    expect(bug).not.toHaveProperty("taskId");
+  });
 });
 
 describe("ending a wait", () => {

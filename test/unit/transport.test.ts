@@ -8,13 +8,20 @@ import { BflAbortError, BflConfigurationError, BflConnectionError } from "../../
 import type { LogEvent } from "../../src/logger.js";
 import { RateLimitGate } from "../../src/rate-limit.js";
 import { DEFAULT_BACKOFF } from "../../src/retry.js";
-import { createTransport } from "../../src/transport.js";
+import { createTransport, type TransportSettings } from "../../src/transport.js";
 
 const BASE = "http://bfl.test/v1";
 const backoff = { ...DEFAULT_BACKOFF, initialDelayMs: 5, maxDelayMs: 5 };
 
-/** A transport whose attempts are answered, in turn, by `answers` (a Response, or an error to throw). */
-function transport(answers: Array<Response | Error | (() => Response)>, maxRetries = 3) {
+/**
+ * A transport whose attempts are answered, in turn, by `answers` (a Response, or an error to
+ * throw); `settings` replace the defaults here.
+ */
+function transport(
+  answers: Array<Response | Error | (() => Response | Promise<Response>)>,
+  maxRetries = 3,
+  settings: Partial<TransportSettings> = {},
+) {
   const seen: Request[] = [];
   const events: LogEvent[] = [];
   const send = createTransport({
@@ -24,6 +31,7 @@ function transport(answers: Array<Response | Error | (() => Response)>, maxRetri
     policy: { ...backoff, maxRetries },
     maxRateLimitWaitMs: 60_000,
     gate: new RateLimitGate({ backoff }),
+    ...settings,
     fetch: async (request) => {
       seen.push(request);
       const next = answers.shift();
@@ -188,5 +196,85 @@ describe("no answer", () => {
     const { send, events } = transport([new Response("", { status: 429, headers: { "retry-after-ms": "20" } })]);
     expect((await send(new Request(`${BASE}/x`))).status).toBe(200);
     expect(events.find((e) => e.message === "retry")).toMatchObject({ delayMs: 20 });
+  });
+});
+
+describe("a call's end", () => {
+  it("a 2xx is final, whatever x-should-retry says: a delete that succeeded is not sent again", async () => {
+    const record = new CallRecord();
+    const { send, seen } = transport([new Response("{}", { status: 200, headers: { "x-should-retry": "true" } })]);
+    expect((await send(new Request(`${BASE}/x`, { method: "POST" }), {}, record)).status).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(record.failure).toBeUndefined();
+  });
+
+  it("a fetch that rejects with no error at all is still a connection error", async () => {
+    const { send } = transport([() => Promise.reject(undefined)], 0);
+    const error = await send(new Request(`${BASE}/x`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BflConnectionError);
+    expect(error).toMatchObject({ sentWithoutAnswer: true });
+  });
+
+  it("an abort in flight may have been sent, whatever code its reason carries", async () => {
+    const controller = new AbortController();
+    // A reason with a "never connected" code: the request may be on its way all the same.
+    const reason = Object.assign(new Error("gave up"), { code: "ECONNREFUSED" });
+    const inFlight = () => {
+      setTimeout(() => controller.abort(reason), 1);
+      return new Promise<Response>(() => {});
+    };
+    const { send } = transport([inFlight]);
+    const error = await send(new Request(`${BASE}/x`), { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BflAbortError);
+    expect(error).toMatchObject({ attempts: 1, sentWithoutAnswer: true });
+  });
+
+  it("leaves no timer behind: each attempt's timeout is cleared when it ends", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    const { send } = transport([]);
+    const before = timers();
+    expect((await send(new Request(`${BASE}/x`))).status).toBe(200);
+    // At most as many: a timer of an earlier test may end meanwhile, never one more.
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
+
+describe("429s that hold the client are not tries", () => {
+  const slowDown = (ms: string) => new Response("", { status: 429, headers: { "retry-after-ms": ms } });
+
+  it("a wait exactly at maxRetryAfterMs holds the client, and is not counted against maxRetries", async () => {
+    const policy = { ...backoff, maxRetryAfterMs: 20, maxRetries: 0 };
+    const { send, seen } = transport([slowDown("20")], 0, { policy });
+    expect((await send(new Request(`${BASE}/x`))).status).toBe(200);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("a call may wait exactly its whole rateLimit.maxTotalWaitMs; past it, the 429 is the answer", async () => {
+    const within = transport([slowDown("20")], 0, { maxRateLimitWaitMs: 20 });
+    expect((await within.send(new Request(`${BASE}/x`))).status).toBe(200);
+    const past = transport([slowDown("21")], 0, { maxRateLimitWaitMs: 20 });
+    expect((await past.send(new Request(`${BASE}/x`))).status).toBe(429);
+  });
+});
+
+describe("a paid submit (a POST to a path ending in -finetuned)", () => {
+  const submit = (path: string) => new Request(`${BASE}/${path}`, { method: "POST", body: "{}" });
+
+  it("is retried after a 429 that held nothing (a zero backoff): a definite refusal", async () => {
+    const zero = { ...backoff, initialDelayMs: 0, maxDelayMs: 0 };
+    const { send, seen } = transport([new Response("", { status: 429 })], 1, {
+      policy: { ...zero, maxRetries: 1 },
+      gate: new RateLimitGate({ backoff: zero }),
+    });
+    expect((await send(submit("flux-pro-1.1-ultra-finetuned"))).status).toBe(200);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("only a path that ends so: a POST with -finetuned inside its path is retried after a 503", async () => {
+    const { send, seen } = transport([new Response("", { status: 503 })]);
+    expect((await send(submit("flux-finetuned/copies"))).status).toBe(200);
+    expect(seen).toHaveLength(2);
+    const paid = transport([new Response("", { status: 503 })]);
+    expect((await paid.send(submit("flux-finetuned"))).status).toBe(503);
   });
 });
