@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { type BenchServer, type ServerOptions, startServer } from "./server.js";
 
 export const median = (values: readonly number[]): number => {
@@ -49,12 +49,19 @@ export async function compare(
   return { opsPerSec: [median(rates[0]), median(rates[1])], ratio };
 }
 
-/** The minified ESM bundle of `contents` (openapi-fetch inlined), as a browser or edge build would make it. */
-export async function bundle(contents: string, root: string): Promise<Uint8Array> {
+/**
+ * The minified ESM bundle of `contents` (openapi-fetch inlined), as a browser or edge build would
+ * make it. `minify` as esbuild takes it: all of it for the bench; a test may keep the identifiers.
+ */
+export async function bundle(
+  contents: string,
+  root: string,
+  minify: Pick<BuildOptions, "minify" | "minifySyntax" | "minifyWhitespace"> = { minify: true },
+): Promise<Uint8Array> {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: "ts" },
     bundle: true,
-    minify: true,
+    ...minify,
     format: "esm",
     platform: "neutral",
     mainFields: ["module", "main"],
