@@ -16,6 +16,7 @@ import { UsageError } from "../src/cli/usage-error.js";
 import { isLoopbackHost, SPEC_SERVER_URL } from "../src/config.js";
 import { redactText } from "../src/redact.js";
 import { specPath, startPrism } from "../src/testing/index.js";
+import { MAX_DELAY_MS } from "../src/utils/delay.js";
 import { VERSION } from "../src/version.js";
 import {
   type Answer,
@@ -30,8 +31,6 @@ import {
 import { exitWith } from "./lib/script-io.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** Node's timers cut anything longer to 1 ms. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 const HELP = `Usage: npm run contract:check -- [--upstream URL] [--timeout-ms N] [--json]
 
@@ -67,9 +66,9 @@ interface Settings {
 function timeoutOption(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   const ms = Number(value);
-  if (!/^\d+$/.test(value) || ms < 1 || ms > MAX_TIMEOUT_MS) {
+  if (!/^\d+$/.test(value) || ms < 1 || ms > MAX_DELAY_MS) {
     throw new UsageError(
-      `--timeout-ms must be a whole number of ms from 1 to ${MAX_TIMEOUT_MS}, got ${JSON.stringify(value)}`,
+      `--timeout-ms must be a whole number of ms from 1 to ${MAX_DELAY_MS}, got ${JSON.stringify(value)}`,
     );
   }
   return ms;

@@ -9,6 +9,7 @@ import { defaultServer } from "../generated/contract.js";
 import { BflConfigurationError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { type BackoffOptions, DEFAULT_BACKOFF, type RetryPolicy } from "./retry.js";
+import { MAX_DELAY_MS } from "./utils/delay.js";
 import { isObject } from "./utils/is-object.js";
 
 /** The spec's server for the finetune endpoints: the default, never typed twice. */
@@ -100,9 +101,6 @@ export function resolveBaseUrl(options: BaseUrlOptions, env?: Env): string {
   if (url.href !== origin + pathname) refuse("baseUrl", "have no user:password, ?query or #fragment", origin);
   return (origin + pathname).replace(/\/+$/, "");
 }
-
-/** Node's timers fire at once for longer delays, so every delay setting stays at or below it. */
-export const MAX_DELAY_MS = 2_147_483_647;
 
 /**
  * A number from `min` to {@link MAX_DELAY_MS} or, when a `max` is given, a whole number from `min`

@@ -9,9 +9,9 @@
  *   successes, never above `maxConcurrency`. A probe that fails doubles the wait before the next.
  * Time and randomness are injectable, so the policy is unit-tested without sockets.
  */
-import { MAX_DELAY_MS } from "./config.js";
 import { type BackoffOptions, backoffDelay } from "./retry.js";
 import { onAbort as subscribe } from "./utils/abort.js";
+import { MAX_DELAY_MS } from "./utils/delay.js";
 
 export interface GateOptions {
   /** Most attempts in flight at once (default unlimited). */

@@ -17,7 +17,7 @@ import {
 import { isBflApiUrl, isUnderBase } from "./key-scope.js";
 import { attemptSignal } from "./timeout.js";
 import type { components, paths, SuccessBody } from "./types.js";
-import { delay } from "./utils/delay.js";
+import { delay, MAX_DELAY_MS } from "./utils/delay.js";
 import { isObject } from "./utils/is-object.js";
 
 /** The submit operations of finetuned generation: every `POST /v1/…-finetuned` with a JSON body. */
@@ -202,7 +202,7 @@ export async function waitForTask(
   const { signal, pollIntervalMs: first = 500, timeoutMs } = options;
   let pause = first;
   // One signal for the wait: the caller's abort or the overall timeout, whichever comes first.
-  const wait = attemptSignal(timeoutMs ?? 2_147_483_647, signal);
+  const wait = attemptSignal(timeoutMs ?? MAX_DELAY_MS, signal);
   let polls = 0;
   let last: unknown = "not polled yet";
   // The wait's end, named for the task: its own timeout (the poll's abort as cause) or the caller's abort.

@@ -1,5 +1,6 @@
 /** Command-line parsing for `bfl-finetune`: flags to typed options, or a usage error. */
 import { parseArgs } from "node:util";
+import { MAX_DELAY_MS } from "../utils/delay.js";
 import { UsageError } from "./usage-error.js";
 
 export const HELP = `Usage: bfl-finetune delete <id...> [options]
@@ -120,9 +121,6 @@ export const DEFAULT_MODEL = "flux-pro-1.1-ultra-finetuned";
 /** `--wait`'s default: a task is usually ready in seconds; ten minutes is also how long its sample URL lasts. */
 export const DEFAULT_WAIT_MS = 600_000;
 
-/** The longest delay a Node timer honours; above it Node fires after 1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 function integerIn(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -135,7 +133,7 @@ function integerIn(flag: string, value: string | undefined, min: number, max: nu
 function seconds(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Math.round(Number(value) * 1000);
-  if (!/^\d+(\.\d+)?$/.test(value) || ms < 1 || ms > MAX_TIMER_MS)
+  if (!/^\d+(\.\d+)?$/.test(value) || ms < 1 || ms > MAX_DELAY_MS)
     throw new UsageError(`${flag} must be a number of seconds from 0.001 to 2147483, got "${value}"`);
   return ms;
 }
