@@ -6,6 +6,7 @@
  */
 import { requests } from "../../generated/contract.js";
 import { redactValue } from "../redact.js";
+import { attemptSignal } from "../timeout.js";
 import { isObject } from "../utils/is-object.js";
 import { oneLine } from "../utils/one-line.js";
 import { readCapped } from "../utils/read-capped.js";
@@ -107,14 +108,11 @@ async function download(url: string, taskId: string, stop: AbortSignal, timeoutM
     parsed = new URL(url);
   } catch {}
   if (!parsed || parsed.username || parsed.password) throw failed("its URL is invalid or holds a user or password");
-  const controller = new AbortController();
-  const onStop = () => controller.abort(stop.reason);
-  if (stop.aborted) onStop();
-  else stop.addEventListener("abort", onStop, { once: true });
-  const timer = setTimeout(() => controller.abort(failed(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  // The client's own per-attempt bound: Ctrl+C or the timeout, and which of the two it was.
+  const guard = attemptSignal(timeoutMs, stop);
   try {
     // A plain fetch: no key, no client headers. The delivery host is not BFL's API.
-    const response = await fetch(url, { signal: controller.signal, redirect: "follow" });
+    const response = await fetch(url, { signal: guard.signal, redirect: "follow" });
     if (response.status === 403 || response.status === 404) {
       await response.body?.cancel();
       throw new Failure(
@@ -128,11 +126,9 @@ async function download(url: string, taskId: string, stop: AbortSignal, timeoutM
     return { bytes: await readImage(response, failed), contentType: response.headers.get("content-type") };
   } catch (error) {
     if (stop.aborted || error instanceof Failure) throw error;
-    if (controller.signal.reason instanceof Failure) throw controller.signal.reason;
-    throw failed((error as Error).message);
+    throw failed(guard.timedOut ? `timed out after ${timeoutMs} ms` : (error as Error).message);
   } finally {
-    clearTimeout(timer);
-    stop.removeEventListener("abort", onStop);
+    guard.dispose();
   }
 }
 
