@@ -301,12 +301,16 @@ export async function pullSpec(options: PullOptions, io: ScriptIo = consoleIo): 
   return 0;
 }
 
+/** The pulled document's file name in openapi/: its format's. */
+const pulledName = (fetched: CheckedPull["fetched"], from: string): string =>
+  formatOf(fetched, from) === "json" ? PULLED_JSON : PULLED_YAML;
+
 /** The pulled document and source.json, to be written into `outDir` (by spec:pull, or staged by regen). */
 export function pulledFiles(
   options: Pick<PullOptions, "from" | "origin" | "outDir">,
   { fetched, parsed, previous }: CheckedPull,
 ): { file: string; text: string | Buffer }[] {
-  const file = formatOf(fetched, options.from) === "json" ? PULLED_JSON : PULLED_YAML;
+  const file = pulledName(fetched, options.from);
   const record = sourceRecord(file, originOf(options, fetched, previous), fetched, parsed);
   return [
     { file: path.join(options.outDir, SOURCE_FILE), text: prettyJson(record) },
@@ -319,7 +323,7 @@ export async function removeStalePull(
   options: Pick<PullOptions, "from" | "outDir">,
   { fetched, previous }: CheckedPull,
 ): Promise<void> {
-  const file = formatOf(fetched, options.from) === "json" ? PULLED_JSON : PULLED_YAML;
+  const file = pulledName(fetched, options.from);
   if (previous && previous.record.file !== file) {
     await rm(path.join(options.outDir, previous.record.file), { force: true });
   }

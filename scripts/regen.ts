@@ -24,6 +24,7 @@ import {
   type PullOptions,
   parsePullArgs,
   pulledFiles,
+  removeStalePull,
   reportFailure,
 } from "./pull-spec.ts";
 
@@ -103,7 +104,11 @@ function changesetName(checked: CheckedPull): string {
 /** The staging pipeline: resolves to an exit code; the staged files are left in `stage`. */
 async function buildStage(stage: string, options: PullOptions, checked: CheckedPull, io: ScriptIo): Promise<number> {
   const openapiDir = path.join(stage, "openapi");
-  for (const { file, text } of pulledFiles({ ...options, outDir: openapiDir }, checked)) await writeFile(file, text);
+  const staged = { ...options, outDir: openapiDir };
+  for (const { file, text } of pulledFiles(staged, checked)) await writeFile(file, text);
+  // The stage started as a copy of openapi/: a pull that changed format removes the old document
+  // there, so that the swap removes it from the project too.
+  await removeStalePull(staged, checked);
   const generated = await step(
     "generate",
     () => generate(["--openapi-dir", openapiDir, "--out-dir", path.join(stage, "generated")], io),

@@ -22,6 +22,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import parseChangeset from "@changesets/parse";
 import { afterAll, describe, expect, it } from "vitest";
+import { stringify as toYaml } from "yaml";
 import { eachOperation } from "../../scripts/lib/openapi-operations.ts";
 import { main as regenMain } from "../../scripts/regen.ts";
 import { type Run, runMain, runScript, startNode } from "../helpers/run.js";
@@ -45,10 +46,10 @@ function projectCopy(): string {
   return dir;
 }
 
-/** A document to pull from, written next to the copies. */
-function documentFile(doc: unknown): string {
-  const file = path.join(mkdtempSync(path.join(scratch, "doc-")), "openapi.json");
-  writeFileSync(file, JSON.stringify(doc));
+/** A document to pull from, written next to the copies (as JSON, or as YAML). */
+function documentFile(doc: unknown, format: "json" | "yaml" = "json"): string {
+  const file = path.join(mkdtempSync(path.join(scratch, "doc-")), `openapi.${format}`);
+  writeFileSync(file, format === "json" ? JSON.stringify(doc) : toYaml(doc));
   return file;
 }
 
@@ -129,10 +130,10 @@ describe.concurrent("npm run regen", { timeout: 480_000 }, () => {
     expect(changeset.summary).not.toContain("regen_test_new_operation");
   });
 
-  it("a changed description in a covered operation: patch changeset, API report unchanged", async () => {
+  it("a changed description in a covered operation, pulled as YAML: patch changeset, API report unchanged, the JSON pull replaced", async () => {
     const dir = projectCopy();
     const before = outputs(dir);
-    const run = await regen(dir, ["--from", documentFile(changedDescription())]);
+    const run = await regen(dir, ["--from", documentFile(changedDescription(), "yaml")]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const after = outputs(dir);
@@ -142,6 +143,10 @@ describe.concurrent("npm run regen", { timeout: 480_000 }, () => {
     const changeset = parseChangeset(entry?.[1] ?? "");
     expect(changeset.releases).toEqual([{ name: "bfl-finetune", type: "patch" }]);
     expect(changeset.summary).toMatch(/GET \/v1\/finetune_details: .*description/);
+    // The pull changed format: the YAML document replaces the JSON one, none left stale.
+    expect(Object.keys(before)).toContain("openapi/upstream.json");
+    expect(Object.keys(after)).toContain("openapi/upstream.yaml");
+    expect(Object.keys(after)).not.toContain("openapi/upstream.json");
   });
 
   it("a removed required response field is refused at the pull by default, named, nothing written", async () => {
