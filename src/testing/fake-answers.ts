@@ -3,6 +3,8 @@
  * answer at all ("timeout": the request is never answered; "reset": the connection drops).
  * fake.fetch and listen() each turn an outcome into their own terms.
  */
+import { isObject } from "../utils/is-object.js";
+import type { Call } from "./fake-operations.js";
 
 /** An HTTP answer, as a scenario gives it or the fake makes it. */
 export interface HttpAnswer {
@@ -64,3 +66,10 @@ export function toOutcome(answer: HttpAnswer): Outcome {
 }
 
 export const json = (status: number, body: unknown): Outcome => toOutcome({ status, body });
+
+/** BFL's answer for a finetune it does not hold (details, delete, a finetuned submit). */
+export const finetuneNotFound = (): Outcome => json(404, { detail: "Finetune not found" });
+
+/** The finetune a call's JSON body names (`finetune_id`), if any. */
+export const bodyFinetuneId = (call: Call): string | undefined =>
+  isObject(call.body) ? (call.body.finetune_id as string) : undefined;

@@ -4,7 +4,7 @@
  * one with src/validate.ts, so a change of the spec that the fake does not follow fails a test).
  */
 import { isObject } from "../utils/is-object.js";
-import { json, type Outcome } from "./fake-answers.js";
+import { bodyFinetuneId, finetuneNotFound, json, type Outcome } from "./fake-answers.js";
 import type { OperationSpec } from "./fake-contract.js";
 import { isFinetunedSubmit, submitBehaviour, TASK_BEHAVIOURS, type TaskBook, type TaskFate } from "./fake-tasks.js";
 
@@ -38,18 +38,15 @@ export interface OperationBehaviour {
   apply(world: FakeWorld, call: Call): Outcome;
 }
 
-const notFound = () => json(404, { detail: "Finetune not found" });
-
-const bodyId = (call: Call) => (isObject(call.body) ? (call.body.finetune_id as string) : undefined);
 const queryId = (call: Call) => call.query.get("finetune_id") ?? undefined;
 
 export const BEHAVIOURS: Readonly<Record<string, OperationBehaviour>> = {
   "/v1/delete_finetune": {
     name: "deleteFinetune",
-    id: bodyId,
+    id: bodyFinetuneId,
     apply({ store }, call) {
-      const id = bodyId(call) as string;
-      if (!store.delete(id)) return notFound();
+      const id = bodyFinetuneId(call) as string;
+      if (!store.delete(id)) return finetuneNotFound();
       return json(200, {
         status: "success",
         message: `Finetune ${id} deleted successfully`,
@@ -68,7 +65,7 @@ export const BEHAVIOURS: Readonly<Record<string, OperationBehaviour>> = {
     id: queryId,
     apply({ store }, call) {
       const details = store.get(queryId(call) as string);
-      return details ? json(200, { finetune_details: details }) : notFound();
+      return details ? json(200, { finetune_details: details }) : finetuneNotFound();
     },
   },
   ...TASK_BEHAVIOURS,

@@ -6,8 +6,7 @@
  * any key (as BFL's delivery host does). Every `-finetuned` POST of the effective spec gets this
  * behaviour, so an operation the spec gains needs no change here.
  */
-import { isObject } from "../utils/is-object.js";
-import { json, type Outcome } from "./fake-answers.js";
+import { bodyFinetuneId, finetuneNotFound, json, type Outcome } from "./fake-answers.js";
 import { SAMPLE_IMAGES } from "./fake-images.js";
 import type { Call, FakeWorld, OperationBehaviour } from "./fake-operations.js";
 
@@ -94,7 +93,7 @@ export class TaskBook {
   submit(world: FakeWorld, path: string, call: Call): Outcome {
     const body = call.body as Record<string, unknown>;
     const finetuneId = body.finetune_id as string;
-    if (!world.store.has(finetuneId)) return json(404, { detail: "Finetune not found" });
+    if (!world.store.has(finetuneId)) return finetuneNotFound();
     if (this.credits < this.taskCost) return json(402, { detail: "Insufficient credits" });
     this.credits -= this.taskCost;
     const format =
@@ -121,7 +120,7 @@ export class TaskBook {
   }
 
   result(call: Call): Outcome {
-    const id = call.query.getAll("id").at(-1) ?? "";
+    const id = call.query.get("id") ?? "";
     const task = this.#tasks.get(id);
     if (task) {
       task.polls += 1;
@@ -169,14 +168,12 @@ export class TaskBook {
   }
 }
 
-const bodyId = (call: Call) => (isObject(call.body) ? (call.body.finetune_id as string) : undefined);
-
 /** The behaviour of a `-finetuned` POST at `path`: a paid task for a finetune the fake holds. */
 export function submitBehaviour(path: string): OperationBehaviour {
   return {
     name: "submitFinetuned",
     tasks: true,
-    id: bodyId,
+    id: bodyFinetuneId,
     apply: (world, call) => world.tasks.submit(world, path, call),
   };
 }
@@ -185,7 +182,8 @@ export const TASK_BEHAVIOURS: Readonly<Record<string, OperationBehaviour>> = {
   [RESULT_PATH]: {
     name: "getResult",
     tasks: true,
-    id: (call) => call.query.getAll("id").at(-1),
+    // The handler keeps the last of a repeated query parameter.
+    id: (call) => call.query.get("id") ?? undefined,
     apply: (world, call) => world.tasks.result(call),
   },
   [CREDITS_PATH]: {
