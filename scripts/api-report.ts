@@ -26,7 +26,7 @@ Options:
 
 export const REPORT_DIR = "etc";
 /** Each entry: its declaration file (relative to the emitted tree) and its report's name. */
-export const ENTRIES = [
+const ENTRIES = [
   { entry: "src/index.d.ts", report: "bfl-finetune.api.md" },
   { entry: "src/testing/index.d.ts", report: "bfl-finetune-testing.api.md" },
 ] as const;
@@ -82,7 +82,7 @@ async function extract(project: string, dts: string, entry: string, reportDir: s
 }
 
 /** The reports of `project`, built in a temporary folder: report file name -> text. */
-export async function renderApiReports(project: string): Promise<Map<string, string>> {
+async function renderApiReports(project: string): Promise<Map<string, string>> {
   const scratch = mkdtempSync(path.join(tmpdir(), "bfl-api-report-"));
   try {
     const dts = path.join(scratch, "dts");

@@ -79,9 +79,9 @@ export async function bundleSize(contents: string, root: string): Promise<{ min:
 }
 
 /** What the main entry's client is measured by: `createBflClient` alone, as an app importing it gets it. */
-export const CLIENT_ENTRY = `export { createBflClient } from "./src/index.ts";`;
+const CLIENT_ENTRY = `export { createBflClient } from "./src/index.ts";`;
 /** ky's default export: a whole HTTP client (retries, timeouts, hooks), the size to stay under. */
-export const KY_ENTRY = `export { default } from "ky";`;
+const KY_ENTRY = `export { default } from "ky";`;
 
 /** Bundle sizes of the main entry's client and of ky, made by the same {@link bundleSize} in one run. */
 export async function clientVsKy(root: string): Promise<Record<"client" | "ky", { min: number; gzip: number }>> {

@@ -31,7 +31,7 @@ type Doc = Record<string, unknown>;
  * host, which the spec names (the legacy us1 one). A spec without it stops the generation rather
  * than let the default move elsewhere unnoticed.
  */
-export const DEFAULT_SERVER_OPERATION: { method: HttpMethod; path: string } = {
+const DEFAULT_SERVER_OPERATION: { method: HttpMethod; path: string } = {
   method: "post",
   path: "/v1/delete_finetune",
 };

@@ -128,7 +128,7 @@ export async function applyOverlay(doc: Doc, overlay: Overlay, name: string): Pr
  * Refuses a pulled document that already has an operation the overlay adds: merging BFL's
  * version into ours would hide which one the client now follows.
  */
-export function assertOverlayAdditionsNew(pulled: Doc, overlayName: string, covered = COVERED_OPERATIONS): void {
+function assertOverlayAdditionsNew(pulled: Doc, overlayName: string, covered: readonly CoveredOperation[]): void {
   const upstream = new Set([...eachOperation(pulled)].map(filterKey));
   const both = covered.filter((op) => op.from === "overlay" && upstream.has(filterKey(op)));
   if (both.length > 0) {

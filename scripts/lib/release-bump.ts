@@ -9,7 +9,7 @@ import type { ChangeReport } from "./spec-diff.ts";
 
 export type Bump = "major" | "minor" | "patch";
 
-export const PACKAGE_NAME = "bfl-finetune";
+const PACKAGE_NAME = "bfl-finetune";
 
 /** The bump a change of the effective spec implies; a change the report cannot classify is a patch. */
 export function bumpFor(report: ChangeReport): Bump {

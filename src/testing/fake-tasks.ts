@@ -48,7 +48,7 @@ interface Task extends FakeTask {
 
 /** The spec's path of the result operation, where every `polling_url` points. */
 export const RESULT_PATH = "/v1/get_result";
-export const CREDITS_PATH = "/v1/credits";
+const CREDITS_PATH = "/v1/credits";
 /** The name scenarios give the download of a sample (`fake.scenario("sample", { status: 403 })`: expired). */
 export const SAMPLE_OPERATION = "sample";
 /** Where samples are served, on the fake's origin (not a spec path: BFL serves them from a delivery host). */
