@@ -1,16 +1,8 @@
-/**
- * `npm run api:report` (also run by `npm run generate`): the public API report, etc/*.api.md, made
- * by API Extractor from the declarations of each package entry, so that a regen's effect on the
- * exported types shows in its diff. `--check` writes nothing and exits 1 when a report is stale.
- * etc/ is API Extractor's default report folder, beside src/ and generated/.
- */
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
+import { consoleIo, isEntry, runTsc, type ScriptIo } from "./lib/script-io.ts";
 
 const HELP = `Usage: npm run api:report [-- --check] [--project DIR]
 
@@ -33,13 +25,8 @@ const ENTRIES = [
 
 /** tsc of the project's tsconfig.api.json into `outDir`, with this node; throws with tsc's output. */
 function emitDeclarations(project: string, outDir: string): void {
-  const tsc = createRequire(path.join(project, "package.json")).resolve("typescript/bin/tsc");
-  const run = spawnSync(process.execPath, [tsc, "-p", "tsconfig.api.json", "--outDir", outDir], {
-    cwd: project,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`tsc could not emit the declarations:\n${run.stdout}${run.stderr}`);
+  const run = runTsc(project, ["-p", "tsconfig.api.json", "--outDir", outDir]);
+  if (run.status !== 0) throw new Error(`tsc could not emit the declarations:\n${run.output}`);
   // Hand-written .d.ts files (generated/schema.d.ts) are not emitted: the declarations import them.
   for (const file of readdirSync(path.join(project, "generated")).filter((f) => f.endsWith(".d.ts"))) {
     cpSync(path.join(project, "generated", file), path.join(outDir, "generated", file));

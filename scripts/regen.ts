@@ -1,23 +1,12 @@
-/**
- * `npm run regen -- [spec:pull options]`: the whole routine, all or nothing.
- *   1. pull: fetch, check, print the change report; a breaking change stops here (--accept-breaking)
- *   2. in a staging copy of the project: write the pull, generate (openapi.json, generated/),
- *      type-check, write the API report (etc/*.api.md) and, when the effective spec changed, one
- *      changeset (.changeset/*.md) with the bump the report implies
- *   3. swap: every changed output replaces the project's at once (signals held off meanwhile)
- * Any failure or interruption before the swap leaves the project as it was: nothing is written.
- */
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main as apiReport, REPORT_DIR } from "./api-report.ts";
 import { main as generate } from "./generate.ts";
 import { replaceFiles } from "./lib/atomic-write.ts";
 import { bumpFor, changesetText } from "./lib/release-bump.ts";
-import { consoleIo, isEntry, type ScriptIo } from "./lib/script-io.ts";
+import { consoleIo, isEntry, runTsc, type ScriptIo } from "./lib/script-io.ts";
 import {
   type CheckedPull,
   checkPull,
@@ -47,12 +36,10 @@ const OUTPUTS = ["openapi", "generated", REPORT_DIR, ".changeset"];
 
 /** `tsc --noEmit` in `cwd`, with this node; prints tsc's findings, resolves to its exit status. */
 function typecheck(cwd: string, io: ScriptIo): number {
-  const tsc = createRequire(path.join(cwd, "package.json")).resolve("typescript/bin/tsc");
-  const result = spawnSync(process.execPath, [tsc, "--noEmit"], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const output = `${result.stdout}${result.stderr}`.trimEnd();
+  const { status, output } = runTsc(cwd, ["--noEmit"]);
   // tsc names files relative to the staging copy, which are the project's names too.
-  if (output) io.out(output);
-  return result.status ?? 1;
+  if (output.trimEnd()) io.out(output.trimEnd());
+  return status;
 }
 
 function stageCopy(root: string): string {
