@@ -85,19 +85,20 @@ function accepted(
   op: OperationSpec,
   behaviour: OperationBehaviour,
   request: Request,
+  url: URL,
   body: ParsedBody,
 ): Outcome {
   const key = keyOf(op, request.headers);
   if (op.apiKeyHeader !== null && (!key || (state.apiKey !== undefined && key !== state.apiKey))) {
     return json(403, UNAUTHENTICATED);
   }
-  const query = lastValues(new URL(request.url).searchParams);
+  const query = lastValues(url.searchParams);
   const issues = requestIssues(op, query, body);
   if (issues.length > 0) return json(422, { detail: issues });
   const call: Call = {
     query,
     body: body.kind === "json" ? body.value : undefined,
-    origin: new URL(request.url).origin,
+    origin: url.origin,
   };
   const run = () => behaviour.apply(state, call);
   const scenario = state.scenarios.take({
@@ -109,8 +110,8 @@ function accepted(
   return scenario === undefined ? run() : play(scenario, run, op);
 }
 
-function route(state: HandlerState, request: Request, pathname: string, body: ParsedBody) {
-  const { operation, pathKnown } = findOperation(request.method, pathname);
+function route(state: HandlerState, request: Request, url: URL, body: ParsedBody) {
+  const { operation, pathKnown } = findOperation(request.method, url.pathname);
   const behaviour = operation ? behaviourOf(operation.method, operation.path) : undefined;
   if (!operation || !behaviour) {
     return {
@@ -118,7 +119,7 @@ function route(state: HandlerState, request: Request, pathname: string, body: Pa
       outcome: json(pathKnown ? 405 : 404, { detail: pathKnown ? "Method Not Allowed" : "Not Found" }),
     };
   }
-  return { name: behaviour.name, outcome: accepted(state, operation, behaviour, request, body) };
+  return { name: behaviour.name, outcome: accepted(state, operation, behaviour, request, url, body) };
 }
 
 /** A GET of a task's sample: served without any key, as BFL's delivery host does; scenarios target it as "sample". */
@@ -159,7 +160,7 @@ function record(request: Request, url: URL, body: ParsedBody, name: string | nul
 export async function handle(state: HandlerState, request: Request): Promise<Outcome> {
   const url = new URL(request.url);
   const body = parseBody(await request.text(), request.headers.get("content-type"));
-  const { name, outcome } = sample(state, request, url.pathname) ?? route(state, request, url.pathname, body);
+  const { name, outcome } = sample(state, request, url.pathname) ?? route(state, request, url, body);
   state.requests.push(record(request, url, body, name, outcome));
   return outcome;
 }
