@@ -29,6 +29,7 @@ import {
   PULLED_JSON,
   PULLED_YAML,
   readOverlay,
+  readOverlayIfAny,
   readPulled,
   readSourceRecord,
   SOURCE_FILE,
@@ -228,13 +229,11 @@ export async function checkPull(options: PullOptions, io: ScriptIo): Promise<Che
   const findings = await assertValid(parsed, options.from);
 
   const previous = await readPrevious(options.outDir);
-  const overlay = await readOverlay(options.outDir).catch((error: Error) => {
-    // A first pull into a folder without our overlay: nothing to apply yet.
-    if (error.message.endsWith(`${OVERLAY_FILE}: no such file`)) return NO_OVERLAY;
-    throw error;
-  });
-  // Without our overlay (a first pull into a new folder) the operations it adds cannot be there yet.
-  const covered = overlay === NO_OVERLAY ? UPSTREAM_OPERATIONS : COVERED_OPERATIONS;
+  // A first pull into a folder without our overlay: nothing to apply yet, and the operations it
+  // adds cannot be there.
+  const ours = await readOverlayIfAny(options.outDir);
+  const overlay = ours ?? NO_OVERLAY;
+  const covered = ours ? COVERED_OPERATIONS : UPSTREAM_OPERATIONS;
   const built = await buildEffectiveSpec(parsed, overlay, path.join(options.outDir, OVERLAY_FILE), covered).then(
     (doc) => ({ doc }),
     (error: Error) => ({ error }),

@@ -5,6 +5,7 @@
  *   overlay.yaml    our additions, an OpenAPI Overlay 1.0 document
  *   openapi.json    the effective spec, generated: overlay applied to the pulled document, then cut
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -80,6 +81,11 @@ export async function readOverlay(dir: string): Promise<Overlay> {
   const overlay = parseText(await readText(file), file);
   assertOverlay(overlay, file);
   return overlay;
+}
+
+/** Our overlay, or undefined when `dir` has none (a first pull into a new folder); any other problem throws. */
+export async function readOverlayIfAny(dir: string): Promise<Overlay | undefined> {
+  return existsSync(path.join(dir, OVERLAY_FILE)) ? readOverlay(dir) : undefined;
 }
 
 /** The effective spec built from what `dir` holds (pulled document + overlay). */
